@@ -1,0 +1,67 @@
+"""The ``intelgraph`` command line (Typer + Rich), one module per command group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from intelgraph import __version__
+from intelgraph.cli import db, explore, schema, setup
+from intelgraph.cli.common import err_console
+from intelgraph.config import load_settings
+from intelgraph.errors import ConfigError
+
+app = typer.Typer(
+    name="intelgraph",
+    help="IntelGraph: a provenance-first intelligence analysis platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"intelgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Data directory (default ./.intelgraph or IG_DATA_DIR)."
+    ),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="sqlite:///file.db or postgresql://… (default: SQLite in the data directory).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Load data into one knowledge graph, explore it, and share signed findings."""
+    try:
+        settings = load_settings(data_dir=data_dir, database_url=database_url)
+    except ConfigError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.message}")
+        if exc.hint:
+            err_console.print(f"[yellow]hint:[/] {exc.hint}")
+        raise typer.Exit(2) from None
+    ctx.ensure_object(dict)["settings"] = settings
+
+
+setup.register(app)
+explore.register(app)
+app.add_typer(db.app, name="db")
+app.add_typer(schema.app, name="schema")
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,65 @@
+"""`intelgraph schema`: lint and diff ontology catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from intelgraph.cli.common import console, err_console, friendly_errors
+from intelgraph.ontology import CATALOG_DIR, diff_catalogs, lint_catalog
+
+app = typer.Typer(help="The ontology catalog: lint and diff.", no_args_is_help=True)
+
+
+@app.command("lint")
+@friendly_errors
+def lint(
+    path: Path | None = typer.Argument(
+        None, help="Catalog directory or catalog.yaml (default: the shipped catalog)."
+    ),
+) -> None:
+    """Check a catalog; print every problem as FILE:LINE: CODE: MESSAGE."""
+    target = path or CATALOG_DIR
+    issues = lint_catalog(target)
+    for issue in issues:
+        err_console.print(str(issue), markup=False, highlight=False)
+    if issues:
+        err_console.print(f"[bold red]{len(issues)} problem(s)[/] in {target}")
+        raise typer.Exit(1)
+    console.print(f"[green]ok[/]: {target} has no problems")
+
+
+@app.command("diff")
+@friendly_errors
+def diff(
+    old: Path = typer.Argument(..., help="The catalog before (directory or catalog.yaml)."),
+    new: Path = typer.Argument(..., help="The catalog after."),
+    allow_breaking: bool = typer.Option(
+        False, "--allow-breaking", help="Exit 0 even when there are breaking changes."
+    ),
+) -> None:
+    """List added, removed and changed types and properties; exit 1 on breaking ones."""
+    changes = diff_catalogs(old, new)
+    if not changes:
+        console.print("no changes")
+        return
+    table = Table("change", "what", "name", "detail", "compatibility")
+    for change in changes:
+        table.add_row(
+            change.kind,
+            change.target,
+            change.name,
+            change.detail,
+            "[red]breaking[/]" if change.breaking else "[green]compatible[/]",
+        )
+    console.print(table)
+    breaking = sum(1 for change in changes if change.breaking)
+    console.print(f"{len(changes)} change(s), {breaking} breaking")
+    if breaking and not allow_breaking:
+        err_console.print(
+            "[bold red]breaking changes[/]: bump the major version and migrate, "
+            "or pass --allow-breaking"
+        )
+        raise typer.Exit(1)

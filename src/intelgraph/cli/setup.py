@@ -1,0 +1,85 @@
+"""`intelgraph init`, `demo` and `serve`: set up a data directory and run the server."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from intelgraph.cli.common import console, friendly_errors, settings_from
+from intelgraph.config import Settings, mask_url
+from intelgraph.platform import Platform
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("serve")(serve)
+
+
+@friendly_errors
+def init(ctx: typer.Context) -> None:
+    """Create the data directory and the embedded store (safe to run again)."""
+    settings = settings_from(ctx)
+    with Platform.open(settings, upgrade=True):
+        pass
+    console.print(
+        f"[green]ready[/]: data directory [bold]{settings.data_dir}[/], "
+        f"store {mask_url(settings.resolved_database_url)}"
+    )
+
+
+@friendly_errors
+def demo(
+    ctx: typer.Context,
+    serve_after: bool = typer.Option(
+        True, "--serve/--no-serve", help="Serve the API and web UI after loading."
+    ),
+    scale: int = typer.Option(
+        1, "--scale", min=1, max=100_000, help="Grow the investigation N times (benchmarks)."
+    ),
+    host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default 8000)."),
+) -> None:
+    """Load a generated fictional investigation (deterministic), then serve it."""
+    from intelgraph.demo import load_demo
+
+    settings = settings_from(ctx)
+    with Platform.open(settings, upgrade=True) as platform:
+        with console.status("generating and loading the demo investigation…"):
+            summary = load_demo(platform.store, scale=scale)
+        table = Table("type", "count", title="Demo investigation loaded")
+        for schema, count in summary.by_schema.items():
+            table.add_row(schema, str(count))
+        console.print(table)
+        console.print(
+            f"{summary.statements} statements from {summary.sources} sources "
+            f"({summary.statements_new} new); try: "
+            "[bold]intelgraph search aurora --clearance SECRET --compartments FIN[/]"
+        )
+    if serve_after:
+        _serve(settings, host, port)
+
+
+@friendly_errors
+def serve(
+    ctx: typer.Context,
+    host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default 8000)."),
+) -> None:
+    """Serve the HTTP API and the web UI."""
+    _serve(settings_from(ctx), host, port)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from intelgraph.api import create_app
+
+    platform = Platform.open(settings, upgrade=False)
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    console.print(f"serving on [bold]http://{bind_host}:{bind_port}/[/] (Ctrl+C to stop)")
+    try:
+        uvicorn.run(create_app(platform), host=bind_host, port=bind_port, log_level="warning")
+    finally:
+        platform.close()

@@ -1,0 +1,103 @@
+"""One configuration object: every option declared once, with default and help.
+
+Values come from arguments, then ``IG_``-prefixed environment variables, then the
+defaults below. Library code receives a ``Settings`` instance; it never reads
+the environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from intelgraph.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """IntelGraph settings (environment prefix ``IG_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="IG_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path(".intelgraph"),
+        description="Directory holding the embedded store, keys and exports.",
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="sqlite:///path or postgresql://user:pass@host/db; "
+        "default: the SQLite file in data_dir.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the server binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    mode: Literal["development", "production"] = Field(
+        default="development", description="production hides developer tooling."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(default="info")
+    default_tenant: str = Field(default="default", min_length=1)
+    sqlite_cache_mb: int = Field(
+        default=256, ge=8, le=65536, description="SQLite page cache per connection, MiB."
+    )
+    graph_cache: bool = Field(
+        default=True,
+        description="Keep an in-memory adjacency projection for graph reads.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        url = value.get_secret_value()
+        if not url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError(
+                "database_url must start with sqlite:// or postgresql:// "
+                "(e.g. sqlite:///.intelgraph/intelgraph.db)"
+            )
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in use, with the embedded default filled in."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'intelgraph.db').resolve()}"
+
+    def redacted(self) -> dict[str, object]:
+        """Settings as a dict safe to print: passwords in URLs are masked."""
+        out: dict[str, object] = self.model_dump()
+        url = self.resolved_database_url
+        out["database_url"] = mask_url(url)
+        out["data_dir"] = str(self.data_dir)
+        return out
+
+
+def mask_url(url: str) -> str:
+    """Hide the password of ``scheme://user:password@host``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user, has_pw, _ = creds.partition(":")
+    return f"{scheme}://{user}{':***' if has_pw else ''}@{host}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation failures into a clear ConfigError."""
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]  # values validated by pydantic
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid configuration: {problems}",
+            hint="check the IG_* environment variables and command-line options",
+        ) from None
+
+
+__all__ = ["Settings", "load_settings", "mask_url"]

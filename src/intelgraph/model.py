@@ -1,0 +1,315 @@
+"""Core value types shared by every layer: labels, viewer scopes, sources,
+records, statements, entities and judgements.
+
+They are plain frozen dataclasses so that they hash, compare and serialise the
+same way everywhere; the store, ingest, ledger and API all speak them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from intelgraph.errors import InvalidInput
+
+
+class Classification(IntEnum):
+    """The default ordered classification scale (a tenant may use its own integers)."""
+
+    UNCLASSIFIED = 0
+    CONFIDENTIAL = 1
+    SECRET = 2
+    TOP_SECRET = 3
+
+    @classmethod
+    def parse(cls, value: str | int) -> int:
+        """Accept ``2``, ``"2"``, ``"secret"`` or ``"TOP SECRET"``."""
+        if isinstance(value, int):
+            if value < 0:
+                raise InvalidInput(f"classification must be >= 0, got {value}")
+            return value
+        text = value.strip().upper().replace(" ", "_").replace("-", "_")
+        if text.isdigit():
+            return int(text)
+        try:
+            return int(cls[text])
+        except KeyError:
+            names = ", ".join(member.name for member in cls)
+            raise InvalidInput(
+                f"unknown classification {value!r}",
+                hint=f"use a number or one of {names}",
+            ) from None
+
+
+class LicenceClass(StrEnum):
+    MIT_OK = "MIT-OK"
+    OPEN_DATA_OK = "Open-Data-OK"
+    RESTRICTED_TOS = "Restricted-TOS"
+    PROPRIETARY_CLIENT = "Proprietary-Client"
+    EMBARGOED = "Embargoed"
+
+
+class RetentionTier(StrEnum):
+    EPHEMERAL_7D = "ephemeral-7d"
+    SHORT_30D = "short-30d"
+    STANDARD_365D = "standard-365d"
+    LONG_1825D = "long-1825d"
+    LEGAL_HOLD = "legal-hold"
+
+
+class Decision(StrEnum):
+    SAME = "same"
+    NOT_SAME = "not-same"
+    UNSURE = "unsure"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def canonical_json(value: Any) -> bytes:
+    """Deterministic JSON bytes (sorted keys, no whitespace, UTF-8) for hashing."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Who may see a value: tenant, classification, compartments, purposes, residency."""
+
+    tenant: str = "default"
+    classification: int = 0
+    compartments: frozenset[str] = frozenset()
+    purposes: frozenset[str] = frozenset()
+    residency: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.tenant or not isinstance(self.tenant, str):
+            raise InvalidInput("labels need a non-empty tenant")
+        if not isinstance(self.classification, int) or self.classification < 0:
+            raise InvalidInput(
+                f"classification must be a non-negative integer, got {self.classification!r}"
+            )
+        for name in self.compartments | self.purposes:
+            if not name or "," in name or name != name.strip():
+                raise InvalidInput(
+                    f"invalid compartment or purpose name {name!r}",
+                    hint="names are non-empty and contain no commas or surrounding spaces",
+                )
+
+    @classmethod
+    def make(
+        cls,
+        tenant: str = "default",
+        classification: int | str = 0,
+        compartments: Iterable[str] = (),
+        purposes: Iterable[str] = (),
+        residency: str | None = None,
+    ) -> Labels:
+        return cls(
+            tenant=tenant,
+            classification=Classification.parse(classification),
+            compartments=frozenset(compartments),
+            purposes=frozenset(purposes),
+            residency=residency,
+        )
+
+    def key(self) -> str:
+        """A canonical string naming this label set (used to intern label sets)."""
+        return canonical_json(self.to_dict()).decode()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant,
+            "classification": self.classification,
+            "compartments": sorted(self.compartments),
+            "purposes": sorted(self.purposes),
+            "residency": self.residency,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Labels:
+        return cls.make(
+            tenant=str(data.get("tenant", "default")),
+            classification=data.get("classification", 0),
+            compartments=data.get("compartments", ()),
+            purposes=data.get("purposes", ()),
+            residency=data.get("residency"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerScope:
+    """What a reader may see: enforced in SQL on every read path."""
+
+    tenant: str
+    clearance: int
+    compartments: frozenset[str] = frozenset()
+
+    @classmethod
+    def make(
+        cls, tenant: str = "default", clearance: int | str = 0, compartments: Iterable[str] = ()
+    ) -> ViewerScope:
+        return cls(tenant, Classification.parse(clearance), frozenset(compartments))
+
+    def can_see(self, labels: Labels) -> bool:
+        return (
+            labels.tenant == self.tenant
+            and labels.classification <= self.clearance
+            and labels.compartments <= self.compartments
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A named origin of data with its licence, retention and default labels."""
+
+    name: str
+    licence: LicenceClass = LicenceClass.OPEN_DATA_OK
+    retention: RetentionTier = RetentionTier.STANDARD_365D
+    purposes: frozenset[str] = frozenset()
+    residency: str | None = None
+    labels: Labels = field(default_factory=Labels)
+    description: str = ""
+
+    @property
+    def id(self) -> str:
+        return source_id(self.labels.tenant, self.name)
+
+
+def source_id(tenant: str, name: str) -> str:
+    return "src-" + sha256_hex(canonical_json([tenant, name]))[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One raw unit read from a source, stored by the SHA-256 of its canonical bytes."""
+
+    source_id: str
+    content: bytes
+    uri: str
+    location: str = ""
+    run_id: str | None = None
+    labels: Labels = field(default_factory=Labels)
+    media_type: str = "application/json"
+
+    @property
+    def id(self) -> str:
+        return sha256_hex(self.content)
+
+
+def statement_id(entity_id: str, prop: str, value: str, source_id: str, record_id: str) -> str:
+    """Content hash of a statement: the same assertion from the same record has one id."""
+    return sha256_hex(canonical_json([entity_id, prop, value, source_id, record_id]))[:40]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One value of one property of one entity, asserted by one record."""
+
+    entity_id: str
+    schema: str
+    prop: str
+    value: str
+    source_id: str
+    record_id: str
+    labels: Labels = field(default_factory=Labels)
+    first_seen: datetime = field(default_factory=utcnow)
+    last_seen: datetime | None = None
+    run_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return statement_id(self.entity_id, self.prop, self.value, self.source_id, self.record_id)
+
+    @property
+    def seen_until(self) -> datetime:
+        return self.last_seen or self.first_seen
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatement:
+    """A statement as read back from the store, with its id and observation window."""
+
+    id: str
+    entity_id: str
+    schema: str
+    prop: str
+    value: str
+    source_id: str
+    record_id: str
+    labels: Labels
+    first_seen: datetime
+    last_seen: datetime
+    run_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """The projection of the statements a viewer may see about one id."""
+
+    id: str
+    schema: str
+    properties: Mapping[str, Sequence[str]]
+    labels: tuple[Labels, ...]
+    caption: str
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    statements: tuple[StoredStatement, ...] = ()
+    source_id: str | None = None  # edge endpoints (None for nodes)
+    target_id: str | None = None
+
+    @property
+    def is_edge(self) -> bool:
+        return self.source_id is not None
+
+    def first(self, prop: str) -> str | None:
+        values = self.properties.get(prop)
+        return values[0] if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """An entity-resolution decision between two ids, with who, when and why."""
+
+    left_id: str
+    right_id: str
+    decision: Decision
+    author: str
+    reason: str = ""
+    tenant: str = "default"
+    created_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def id(self) -> str:
+        a, b = sorted((self.left_id, self.right_id))
+        return sha256_hex(canonical_json([self.tenant, a, b, self.created_at.isoformat()]))[:32]
+
+
+__all__ = [
+    "Classification",
+    "Decision",
+    "Entity",
+    "Judgement",
+    "Labels",
+    "LicenceClass",
+    "Record",
+    "RetentionTier",
+    "Source",
+    "Statement",
+    "StoredStatement",
+    "ViewerScope",
+    "canonical_json",
+    "sha256_hex",
+    "source_id",
+    "statement_id",
+    "utcnow",
+]

@@ -1,0 +1,116 @@
+"""The few operations whose SQL differs between SQLite and PostgreSQL.
+
+Everything else in the store is shared SQL. Hot paths use the DB-API cursor
+directly (``executemany`` on SQLite, ``COPY`` on PostgreSQL) because they move
+millions of rows; values are always bound parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+Row = tuple[Any, ...]
+
+_CHUNK = 5000
+
+
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Dialect(Protocol):
+    name: str
+
+    def sql(self, statement: str) -> str: ...
+
+    def select_in(self, cursor: Any, head: str, values: Sequence[Any], tail: str = "") -> list[Row]:
+        """Run ``head <column IN values> tail`` for any number of values."""
+        ...
+
+    def bulk_insert(
+        self, cursor: Any, table: str, columns: Sequence[str], rows: list[Row]
+    ) -> None: ...
+
+    def allocate_ids(self, cursor: Any, table: str, column: str, count: int) -> list[int]:
+        """Reserve ``count`` new integer keys (the caller holds the write lock)."""
+        ...
+
+    def write_search(self, cursor: Any, rows: list[tuple[int, str]], replace: bool) -> None:
+        """Index ``(entity row_id, text)`` for full-text search."""
+        ...
+
+
+class SqliteDialect:
+    name = "sqlite"
+
+    def sql(self, statement: str) -> str:
+        return statement
+
+    def select_in(self, cursor: Any, head: str, values: Sequence[Any], tail: str = "") -> list[Row]:
+        out: list[Row] = []
+        for part in chunks(values):
+            marks = ",".join("?" * len(part))
+            out.extend(cursor.execute(f"{head} IN ({marks}) {tail}", tuple(part)).fetchall())
+        return out
+
+    def bulk_insert(self, cursor: Any, table: str, columns: Sequence[str], rows: list[Row]) -> None:
+        if rows:
+            marks = ",".join("?" * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows)
+
+    def allocate_ids(self, cursor: Any, table: str, column: str, count: int) -> list[int]:
+        if count == 0:
+            return []
+        (top,) = cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}").fetchone()
+        return list(range(top + 1, top + 1 + count))
+
+    def write_search(self, cursor: Any, rows: list[tuple[int, str]], replace: bool) -> None:
+        if replace and rows:
+            cursor.executemany("DELETE FROM entity_fts WHERE rowid = ?", [(r,) for r, _ in rows])
+        if rows:
+            cursor.executemany("INSERT INTO entity_fts (rowid, text) VALUES (?, ?)", rows)
+
+
+class PostgresDialect:
+    name = "postgresql"
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    def select_in(self, cursor: Any, head: str, values: Sequence[Any], tail: str = "") -> list[Row]:
+        if not values:
+            return []
+        cursor.execute(f"{head} = ANY(%s) {tail}", (list(values),))
+        return list(cursor.fetchall())
+
+    def bulk_insert(self, cursor: Any, table: str, columns: Sequence[str], rows: list[Row]) -> None:
+        if not rows:
+            return
+        with cursor.copy(f"COPY {table} ({','.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def allocate_ids(self, cursor: Any, table: str, column: str, count: int) -> list[int]:
+        if count == 0:
+            return []
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            (table, column, count),
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    def write_search(self, cursor: Any, rows: list[tuple[int, str]], replace: bool) -> None:
+        if rows:
+            cursor.executemany(
+                "UPDATE entities SET search = to_tsvector('simple', %s) WHERE row_id = %s",
+                [(body, row_id) for row_id, body in rows],
+            )
+
+
+def dialect_for(name: str) -> Dialect:
+    return SqliteDialect() if name == "sqlite" else PostgresDialect()
+
+
+__all__ = ["Dialect", "PostgresDialect", "SqliteDialect", "chunks", "dialect_for"]

@@ -1,0 +1,120 @@
+"""Entity and statement reads, always restricted to the viewer's label sets."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from intelgraph.model import Entity, StoredStatement
+from intelgraph.store.labelsets import LabelRegistry, in_clause
+from intelgraph.store.projection import caption_of, edge_endpoints, pick_schema
+from intelgraph.store.writer import from_us
+
+if TYPE_CHECKING:
+    from intelgraph.ontology import Ontology
+
+_ENTITY_COLUMNS = "n.id, e.labelset_id, e.schema, e.properties, e.first_seen_us, e.last_seen_us"
+_STATEMENT_COLUMNS = (
+    "id, entity_id, schema, prop, value, source_id, record_id, run_id, labelset_id, "
+    "first_seen_us, last_seen_us"
+)
+
+
+class EntityReader:
+    def __init__(self, ontology: Ontology, labels: LabelRegistry) -> None:
+        self.ontology = ontology
+        self.labels = labels
+
+    def entities(
+        self,
+        connection: Connection,
+        visible: frozenset[int],
+        ids: Sequence[str],
+        *,
+        with_statements: bool = False,
+    ) -> dict[str, Entity]:
+        """The visible entities among ``ids`` (others are simply absent)."""
+        if not ids or not visible:
+            return {}
+        rows = connection.execute(
+            text(
+                f"SELECT {_ENTITY_COLUMNS} FROM entities e JOIN nodes n ON n.nid = e.nid "
+                f"WHERE n.id IN :ids AND {in_clause('e.labelset_id', visible)}"
+            ).bindparams(_expanding("ids")),
+            {"ids": list(dict.fromkeys(ids))},
+        ).all()
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[row[0]].append(row)
+        statements: dict[str, list[StoredStatement]] = defaultdict(list)
+        if with_statements and grouped:
+            for statement in self.statements(connection, visible, list(grouped)):
+                statements[statement.entity_id].append(statement)
+        return {
+            entity_id: self._merge(entity_id, group, tuple(statements.get(entity_id, ())))
+            for entity_id, group in grouped.items()
+        }
+
+    def _merge(
+        self, entity_id: str, rows: list[Any], statements: tuple[StoredStatement, ...]
+    ) -> Entity:
+        schema = rows[0][2]
+        properties: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            schema = pick_schema(self.ontology, schema, row[2])
+            for prop, values in json.loads(row[3]).items():
+                properties[prop].update(values)
+        merged = {prop: sorted(values) for prop, values in sorted(properties.items())}
+        ends = edge_endpoints(self.ontology, schema, merged)
+        return Entity(
+            id=entity_id,
+            schema=schema,
+            properties=merged,
+            labels=tuple(sorted((self.labels.get(r[1]) for r in rows), key=lambda x: x.key())),
+            caption=caption_of(self.ontology, schema, merged),
+            first_seen=from_us(min(r[4] for r in rows)),
+            last_seen=from_us(max(r[5] for r in rows)),
+            statements=statements,
+            source_id=ends[0] if ends else None,
+            target_id=ends[1] if ends else None,
+        )
+
+    def statements(
+        self, connection: Connection, visible: frozenset[int], entity_ids: Sequence[str]
+    ) -> list[StoredStatement]:
+        if not entity_ids or not visible:
+            return []
+        rows = connection.execute(
+            text(
+                f"SELECT {_STATEMENT_COLUMNS} FROM statements WHERE entity_id IN :ids "
+                f"AND {in_clause('labelset_id', visible)} ORDER BY entity_id, prop, value, id"
+            ).bindparams(_expanding("ids")),
+            {"ids": list(entity_ids)},
+        ).all()
+        return [
+            StoredStatement(
+                id=r[0],
+                entity_id=r[1],
+                schema=r[2],
+                prop=r[3],
+                value=r[4],
+                source_id=r[5],
+                record_id=r[6],
+                run_id=r[7],
+                labels=self.labels.get(r[8]),
+                first_seen=from_us(r[9]),
+                last_seen=from_us(r[10]),
+            )
+            for r in rows
+        ]
+
+
+def _expanding(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+__all__ = ["EntityReader"]

@@ -1,0 +1,80 @@
+"""Ranked, label-filtered, paged full-text search (FTS5 on SQLite, tsvector on PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from intelgraph.errors import InvalidInput
+from intelgraph.store.labelsets import in_clause
+from intelgraph.store.textnorm import query_tokens
+
+MAX_PAGE = 1000
+
+
+def _fts5_query(tokens: list[str]) -> str:
+    quoted = [f'"{t}"' for t in tokens]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _tsquery(tokens: list[str]) -> str:
+    parts = [f"'{t}'" for t in tokens]
+    parts[-1] += ":*"
+    return " & ".join(parts)
+
+
+def search_ids(
+    connection: Connection,
+    dialect: str,
+    visible: frozenset[int],
+    query: str,
+    *,
+    schemata: Sequence[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[tuple[str, float]], int]:
+    """(entity id, score) best first for one page, and the viewer's total hit count."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"page size must be between 1 and {MAX_PAGE}, got {limit}")
+    tokens = query_tokens(query)
+    if not visible:
+        return [], 0
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    where = [in_clause("e.labelset_id", visible)]
+    if schemata is not None:
+        where.append("e.schema IN :schemata")
+        params["schemata"] = list(schemata) or [""]
+    if dialect == "sqlite":
+        # bm25() only works in the full-text query itself, so rank in a subquery.
+        prefix = (
+            "WITH f AS MATERIALIZED (SELECT rowid AS rid, -bm25(entity_fts) AS score "
+            "FROM entity_fts WHERE entity_fts MATCH :q) "
+        )
+        source = "f JOIN entities e ON e.row_id = f.rid"
+        score = "f.score"
+        params["q"] = _fts5_query(tokens)
+    else:
+        prefix = ""
+        source = "entities e"
+        where.insert(0, "e.search @@ to_tsquery('simple', :q)")
+        score = "ts_rank(e.search, to_tsquery('simple', :q))"
+        params["q"] = _tsquery(tokens)
+    condition = " AND ".join(where)
+    page_sql = text(
+        f"{prefix}SELECT n.id, m.score FROM (SELECT e.nid AS nid, MAX({score}) AS score "
+        f"FROM {source} WHERE {condition} GROUP BY e.nid) m JOIN nodes n ON n.nid = m.nid "
+        "ORDER BY m.score DESC, n.id LIMIT :limit OFFSET :offset"
+    )
+    count_sql = text(f"{prefix}SELECT COUNT(DISTINCT e.nid) FROM {source} WHERE {condition}")
+    if schemata is not None:
+        page_sql = page_sql.bindparams(bindparam("schemata", expanding=True))
+        count_sql = count_sql.bindparams(bindparam("schemata", expanding=True))
+    hits = [(row[0], float(row[1])) for row in connection.execute(page_sql, params)]
+    total = int(connection.execute(count_sql, params).scalar_one())
+    return hits, total
+
+
+__all__ = ["search_ids"]

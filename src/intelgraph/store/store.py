@@ -1,0 +1,534 @@
+"""The store API: one interface over SQLite and PostgreSQL.
+
+Every read takes a :class:`~intelgraph.model.ViewerScope` and is restricted in
+SQL (or in the adjacency masks) to the label sets that scope may see; every
+write is one transaction. Driver errors are translated to :class:`StoreError`
+here, at the boundary, so callers never see SQL or driver text.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, bindparam, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from intelgraph.errors import IntelGraphError, InvalidInput, NotFound, StoreError
+from intelgraph.model import (
+    Decision,
+    Entity,
+    Judgement,
+    LicenceClass,
+    Record,
+    RetentionTier,
+    Source,
+    Statement,
+    StoredStatement,
+    ViewerScope,
+    utcnow,
+)
+from intelgraph.store import graph, migrate
+from intelgraph.store.adjacency import AdjacencyIndex
+from intelgraph.store.dialects import dialect_for
+from intelgraph.store.engine import dialect_of, make_engine
+from intelgraph.store.labelsets import LabelRegistry, in_clause
+from intelgraph.store.reader import EntityReader
+from intelgraph.store.results import (
+    Direction,
+    NeighborPage,
+    Path,
+    SearchHit,
+    SearchPage,
+    Subgraph,
+    decode_cursor,
+    encode_cursor,
+)
+from intelgraph.store.search import search_ids
+from intelgraph.store.writer import BatchWriter, WriteResult, from_us, to_us
+
+if TYPE_CHECKING:
+    from intelgraph.ontology import Ontology
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """Visible row counts, for summaries and health checks."""
+
+    entities: int
+    edges: int
+    statements: int
+    by_schema: dict[str, int]
+
+
+class Store:
+    """Statements, their projection and graph reads, on SQLite or PostgreSQL."""
+
+    def __init__(
+        self,
+        url: str,
+        ontology: Ontology,
+        *,
+        cache_mb: int = 256,
+        check_schema: bool = True,
+    ) -> None:
+        self.url = url
+        self.ontology = ontology
+        self.dialect_name = dialect_of(url)
+        self._dialect = dialect_for(self.dialect_name)
+        with _translated("could not open the database"):
+            self._engine = make_engine(url, cache_mb=cache_mb)
+            self._writer_engine = (
+                make_engine(url, cache_mb=cache_mb, writer=True)
+                if self.dialect_name == "sqlite"
+                else self._engine
+            )
+        self._labels = LabelRegistry()
+        self._writer = BatchWriter(ontology, self._dialect, self._labels)
+        self._reader = EntityReader(ontology, self._labels)
+        self._graph = AdjacencyIndex()
+        self._write_lock = threading.Lock()
+        self._version = -1
+        if check_schema:
+            self.check_schema()
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Apply the shipped migrations (``intelgraph db upgrade``)."""
+        with _translated("the database migration failed"):
+            result = migrate.upgrade(self._writer_engine)
+            with self._writer_engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO meta (key, value) VALUES ('graph_version', '0') "
+                        "ON CONFLICT (key) DO NOTHING"
+                    )
+                )
+        return result
+
+    def check_schema(self) -> None:
+        with _translated("could not read the database schema version"):
+            current = migrate.current_revision(self._engine)
+        if current != migrate.head_revision():
+            raise StoreError(
+                f"the database schema is at revision {current or 'none'}, "
+                f"this version needs {migrate.head_revision()}",
+                hint="run `intelgraph db upgrade` (or `intelgraph init` for a new data directory)",
+                code="schema_outdated",
+            )
+
+    def close(self) -> None:
+        self._engine.dispose()
+        if self._writer_engine is not self._engine:
+            self._writer_engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- writes ----------------------------------------------------------------
+
+    def put_source(self, source: Source) -> str:
+        """Create or update a source's metadata; returns its id."""
+        with self._write() as connection:
+            labelset_id = self._labels.intern(connection, source.labels)
+            values = {
+                "id": source.id,
+                "tenant": source.labels.tenant,
+                "name": source.name,
+                "licence": str(source.licence),
+                "retention": str(source.retention),
+                "purposes": json.dumps(sorted(source.purposes)),
+                "residency": source.residency,
+                "labelset_id": labelset_id,
+                "description": source.description,
+                "created_us": to_us(utcnow()),
+            }
+            connection.execute(
+                text(
+                    "INSERT INTO sources (id, tenant, name, licence, retention, purposes, "
+                    "residency, labelset_id, description, created_us) VALUES (:id, :tenant, "
+                    ":name, :licence, :retention, :purposes, :residency, :labelset_id, "
+                    ":description, :created_us) ON CONFLICT (id) DO UPDATE SET "
+                    "licence = excluded.licence, retention = excluded.retention, "
+                    "purposes = excluded.purposes, residency = excluded.residency, "
+                    "labelset_id = excluded.labelset_id, description = excluded.description"
+                ),
+                values,
+            )
+        return source.id
+
+    def write(self, statements: Sequence[Statement], records: Sequence[Record] = ()) -> WriteResult:
+        """Write one batch atomically; writing the same batch again changes nothing."""
+        with self._write() as connection:
+            return self._writer.write(connection, statements, records)
+
+    def bulk_write(
+        self,
+        statements: Iterable[Statement],
+        *,
+        batch_size: int = 50_000,
+        progress: Callable[[WriteResult], None] | None = None,
+    ) -> WriteResult:
+        """Write a long stream in batches, one transaction each."""
+        if batch_size < 1:
+            raise InvalidInput("batch_size must be at least 1")
+        total = WriteResult()
+        batch: list[Statement] = []
+        for statement in statements:
+            batch.append(statement)
+            if len(batch) >= batch_size:
+                total += self._flush(batch, progress)
+                batch = []
+        if batch:
+            total += self._flush(batch, progress)
+        return total
+
+    def _flush(
+        self, batch: list[Statement], progress: Callable[[WriteResult], None] | None
+    ) -> WriteResult:
+        result = self.write(batch)
+        if progress is not None:
+            progress(result)
+        return result
+
+    def put_judgement(self, judgement: Judgement) -> str:
+        with self._write() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO judgements (id, tenant, left_id, right_id, decision, author, "
+                    "reason, created_us) VALUES (:id, :tenant, :left, :right, :decision, "
+                    ":author, :reason, :created) ON CONFLICT (id) DO NOTHING"
+                ),
+                {
+                    "id": judgement.id,
+                    "tenant": judgement.tenant,
+                    "left": judgement.left_id,
+                    "right": judgement.right_id,
+                    "decision": str(judgement.decision),
+                    "author": judgement.author,
+                    "reason": judgement.reason,
+                    "created": to_us(judgement.created_at),
+                },
+            )
+        return judgement.id
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._write_lock, _translated("the write failed and was rolled back"):
+            try:
+                with self._writer_engine.begin() as connection:
+                    yield connection
+            except BaseException:
+                self._writer.nodes.forget()
+                raise
+
+    # -- reads -----------------------------------------------------------------
+
+    @contextmanager
+    def _read(self, scope: ViewerScope) -> Iterator[tuple[Connection, frozenset[int]]]:
+        with _translated("the read failed"), self._engine.connect() as connection:
+            self._sync(connection)
+            yield connection, self._labels.visible_ids(scope)
+
+    def _sync(self, connection: Connection) -> None:
+        row = connection.execute(text("SELECT value FROM meta WHERE key = 'graph_version'")).first()
+        version = int(row[0]) if row else 0
+        if version != self._version:
+            self._labels.refresh(connection)
+            self._version = version
+
+    def entity(self, scope: ViewerScope, entity_id: str, *, with_statements: bool = True) -> Entity:
+        """One entity as the viewer may see it; NotFound when absent or not visible."""
+        found = self.entities(scope, [entity_id], with_statements=with_statements)
+        if entity_id not in found:
+            raise NotFound(f"entity {entity_id!r} not found", hint="check the id, or search for it")
+        return found[entity_id]
+
+    def entities(
+        self, scope: ViewerScope, ids: Sequence[str], *, with_statements: bool = False
+    ) -> dict[str, Entity]:
+        with self._read(scope) as (connection, visible):
+            return self._reader.entities(
+                connection, visible, list(ids), with_statements=with_statements
+            )
+
+    def statements(self, scope: ViewerScope, entity_id: str) -> list[StoredStatement]:
+        with self._read(scope) as (connection, visible):
+            return self._reader.statements(connection, visible, [entity_id])
+
+    def record(self, scope: ViewerScope, record_id: str) -> Record:
+        with self._read(scope) as (connection, visible):
+            row = connection.execute(
+                text(
+                    "SELECT source_id, run_id, uri, location, media_type, content, labelset_id "
+                    f"FROM records WHERE id = :id AND {in_clause('labelset_id', visible)}"
+                ),
+                {"id": record_id},
+            ).first()
+        if row is None:
+            raise NotFound(f"record {record_id!r} not found")
+        return Record(
+            source_id=row[0],
+            run_id=row[1],
+            uri=row[2],
+            location=row[3],
+            media_type=row[4],
+            content=bytes(row[5]),
+            labels=self._labels.get(row[6]),
+        )
+
+    def sources(self, scope: ViewerScope) -> list[Source]:
+        with self._read(scope) as (connection, visible):
+            rows = connection.execute(
+                text(
+                    "SELECT name, licence, retention, purposes, residency, labelset_id, "
+                    f"description FROM sources WHERE {in_clause('labelset_id', visible)} "
+                    "ORDER BY name"
+                )
+            ).all()
+        return [
+            Source(
+                name=r[0],
+                licence=LicenceClass(r[1]),
+                retention=RetentionTier(r[2]),
+                purposes=frozenset(json.loads(r[3])),
+                residency=r[4],
+                labels=self._labels.get(r[5]),
+                description=r[6],
+            )
+            for r in rows
+        ]
+
+    def judgements(self, scope: ViewerScope, entity_id: str) -> list[Judgement]:
+        with self._read(scope) as (connection, _visible):
+            rows = connection.execute(
+                text(
+                    "SELECT left_id, right_id, decision, author, reason, tenant, created_us "
+                    "FROM judgements WHERE tenant = :tenant AND (left_id = :id OR right_id = :id) "
+                    "ORDER BY created_us"
+                ),
+                {"tenant": scope.tenant, "id": entity_id},
+            ).all()
+        return [
+            Judgement(r[0], r[1], Decision(r[2]), r[3], r[4], r[5], from_us(r[6])) for r in rows
+        ]
+
+    def search(
+        self,
+        scope: ViewerScope,
+        query: str,
+        *,
+        schemata: Sequence[str] | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> SearchPage:
+        """Ranked full-text search over what the viewer may see."""
+        offset = decode_cursor(after, "search") or 0
+        expanded = self._expand_types(schemata)
+        with self._read(scope) as (connection, visible):
+            ranked, total = search_ids(
+                connection,
+                self.dialect_name,
+                visible,
+                query,
+                schemata=expanded,
+                limit=first,
+                offset=offset,
+            )
+            entities = self._reader.entities(connection, visible, [i for i, _ in ranked])
+        hits = [SearchHit(entities[i], score) for i, score in ranked if i in entities]
+        end = offset + len(ranked)
+        return SearchPage(hits, total, encode_cursor("search", end) if end < total else None)
+
+    def counts(self, scope: ViewerScope) -> StoreStats:
+        with self._read(scope) as (connection, visible):
+            by_schema = {
+                row[0]: int(row[1])
+                for row in connection.execute(
+                    text(
+                        "SELECT schema, COUNT(DISTINCT nid) FROM entities "
+                        f"WHERE {in_clause('labelset_id', visible)} GROUP BY schema"
+                    )
+                )
+            }
+            statements = connection.execute(
+                text(f"SELECT COUNT(*) FROM statements WHERE {in_clause('labelset_id', visible)}")
+            ).scalar_one()
+        edge_count = sum(n for s, n in by_schema.items() if self.ontology.get(s).is_edge)
+        return StoreStats(
+            entities=sum(by_schema.values()) - edge_count,
+            edges=edge_count,
+            statements=int(statements),
+            by_schema=dict(sorted(by_schema.items())),
+        )
+
+    # -- graph reads -------------------------------------------------------------
+
+    @contextmanager
+    def _graph_read(
+        self, scope: ViewerScope, ids: Sequence[str]
+    ) -> Iterator[tuple[frozenset[int], dict[str, int | None]]]:
+        with self._read(scope) as (connection, visible):
+            self._graph.refresh(connection)
+            nids: dict[str, int | None] = dict.fromkeys(ids)
+            if ids:
+                rows = connection.execute(
+                    text("SELECT id, nid FROM nodes WHERE id IN :ids").bindparams(
+                        bindparam("ids", expanding=True)
+                    ),
+                    {"ids": list(dict.fromkeys(ids))},
+                ).all()
+                nids.update({row[0]: int(row[1]) for row in rows})
+        yield visible, nids
+
+    def _nid(self, nids: dict[str, int | None], entity_id: str) -> int:
+        nid = nids.get(entity_id)
+        if nid is None:
+            raise NotFound(f"entity {entity_id!r} not found", hint="check the id, or search for it")
+        return nid
+
+    def neighbors(
+        self,
+        scope: ViewerScope,
+        entity_id: str,
+        *,
+        direction: Direction | str = Direction.BOTH,
+        edge_types: Sequence[str] | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> NeighborPage:
+        """Edges of an entity and the entities at their other ends, paged by cursor."""
+        way = _direction(direction)
+        types = self._expand_types(edge_types, edges_only=True)
+        with self._graph_read(scope, [entity_id]) as (visible, nids):
+            try:
+                return graph.neighbors(
+                    self._graph,
+                    visible,
+                    self._nid(nids, entity_id),
+                    direction=way,
+                    edge_types=types,
+                    limit=limit,
+                    cursor=cursor,
+                )
+            except NotFound:
+                raise NotFound(f"entity {entity_id!r} not found") from None
+
+    def paths(
+        self,
+        scope: ViewerScope,
+        source_id: str,
+        target_id: str,
+        *,
+        max_hops: int = 3,
+        limit: int = 10,
+        edge_types: Sequence[str] | None = None,
+        directed: bool = False,
+    ) -> list[Path]:
+        """Shortest paths (all of them, or the first ``limit``) of up to ``max_hops``."""
+        types = self._expand_types(edge_types, edges_only=True)
+        with self._graph_read(scope, [source_id, target_id]) as (visible, nids):
+            try:
+                return graph.shortest_paths(
+                    self._graph,
+                    visible,
+                    self._nid(nids, source_id),
+                    self._nid(nids, target_id),
+                    max_hops=max_hops,
+                    limit=limit,
+                    edge_types=types,
+                    directed=directed,
+                )
+            except NotFound as exc:
+                missing = (source_id, target_id)[int(exc.details.get("position", 0))]
+                raise NotFound(
+                    f"entity {missing!r} not found", hint="check the id, or search for it"
+                ) from None
+
+    def subgraph(
+        self,
+        scope: ViewerScope,
+        ids: Sequence[str],
+        *,
+        hops: int = 1,
+        edge_types: Sequence[str] | None = None,
+        limit: int = 500,
+    ) -> Subgraph:
+        """Entities within ``hops`` of ``ids`` and the edges between them."""
+        types = self._expand_types(edge_types, edges_only=True)
+        with self._graph_read(scope, list(ids)) as (visible, nids):
+            return graph.subgraph(
+                self._graph, visible, nids, hops=hops, edge_types=types, limit=limit
+            )
+
+    def graph_stats(self) -> dict[str, Any]:
+        with _translated("the read failed"), self._engine.connect() as connection:
+            self._graph.refresh(connection)
+        return self._graph.stats()
+
+    def _expand_types(
+        self, names: Sequence[str] | None, *, edges_only: bool = False
+    ) -> list[str] | None:
+        """Type names plus their sub-types; unknown or wrong-kind names are an error."""
+        if names is None:
+            return None
+        out: set[str] = set()
+        for name in names:
+            schema = self.ontology.get(name)
+            if edges_only and not schema.is_edge:
+                raise InvalidInput(
+                    f"{name} is not an edge type", hint="pass relationship types such as Ownership"
+                )
+            out.update(s.name for s in self.ontology.schemata.values() if s.is_a(name))
+        return sorted(out)
+
+    def size_bytes(self) -> int:
+        """Bytes the database occupies on disk (SQLite) or in the server (PostgreSQL)."""
+        with _translated("the read failed"), self._engine.connect() as connection:
+            if self.dialect_name == "sqlite":
+                pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+                size = connection.exec_driver_sql("PRAGMA page_size").scalar_one()
+                return int(pages) * int(size)
+            return int(
+                connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+            )
+
+
+def _direction(value: Direction | str) -> Direction:
+    try:
+        return Direction(value)
+    except ValueError:
+        raise InvalidInput(f"direction must be one of out, in, both; got {value!r}") from None
+
+
+@contextmanager
+def _translated(what: str) -> Iterator[None]:
+    """Turn driver errors into StoreError without leaking SQL or paths."""
+    try:
+        yield
+    except IntelGraphError:
+        raise
+    except DBAPIError as exc:
+        raise StoreError(
+            what,
+            hint="check that the database is reachable and not full or locked; "
+            "retry, and see the server log for details",
+            details={"driver_error": type(exc.orig).__name__ if exc.orig else "unknown"},
+        ) from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(what, hint="see the server log for details") from exc
+
+
+def open_store(url: str, ontology: Ontology, **options: Any) -> Store:
+    return Store(url, ontology, **options)
+
+
+__all__ = ["Store", "StoreStats", "WriteResult", "open_store"]

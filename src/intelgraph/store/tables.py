@@ -1,0 +1,157 @@
+"""Table definitions (SQLAlchemy Core), shared by both backends.
+
+Times are stored as integer microseconds since the Unix epoch (UTC): portable,
+compact and cheap to compare. Labels are interned into ``labelsets`` and every
+labelled row carries a ``labelset_id``, so a viewer's scope becomes one
+``labelset_id IN (...)`` predicate that both databases index well.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+labelsets = Table(
+    "labelsets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False, unique=True),
+    Column("tenant", String(128), nullable=False),
+    Column("classification", Integer, nullable=False),
+    Column("compartments", Text, nullable=False),
+    Column("purposes", Text, nullable=False),
+    Column("residency", String(64)),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(128), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("licence", String(32), nullable=False),
+    Column("retention", String(32), nullable=False),
+    Column("purposes", Text, nullable=False),
+    Column("residency", String(64)),
+    Column("labelset_id", Integer, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_us", BigInteger, nullable=False),
+    UniqueConstraint("tenant", "name", name="uq_sources_tenant_name"),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_id", String(64), nullable=False),
+    Column("connector", String(64), nullable=False),
+    Column("mapping_hash", String(64)),
+    Column("code_version", String(64), nullable=False),
+    Column("started_us", BigInteger, nullable=False),
+    Column("finished_us", BigInteger),
+    Column("status", String(16), nullable=False),
+    Column("stats", Text, nullable=False, default="{}"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_id", String(64), nullable=False),
+    Column("run_id", String(64)),
+    Column("uri", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("media_type", String(128), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("labelset_id", Integer, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("entity_id", String(64), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("prop", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("run_id", String(64)),
+    Column("labelset_id", Integer, nullable=False),
+    Column("first_seen_us", BigInteger, nullable=False),
+    Column("last_seen_us", BigInteger, nullable=False),
+    Index("ix_statements_entity", "entity_id"),
+)
+
+nodes = Table(
+    "nodes",
+    metadata,
+    Column("nid", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("nid", Integer, nullable=False),
+    Column("labelset_id", Integer, nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("caption", Text, nullable=False),
+    Column("properties", Text, nullable=False),
+    Column("is_edge", Boolean, nullable=False),
+    Column("first_seen_us", BigInteger, nullable=False),
+    Column("last_seen_us", BigInteger, nullable=False),
+    UniqueConstraint("nid", "labelset_id", name="uq_entities_nid_labelset"),
+    Index("ix_entities_schema", "schema"),
+)
+
+edges = Table(
+    "edges",
+    metadata,
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("nid", Integer, nullable=False),
+    Column("labelset_id", Integer, nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("src", Integer, nullable=False),
+    Column("dst", Integer, nullable=False),
+    UniqueConstraint("nid", "labelset_id", name="uq_edges_nid_labelset"),
+    Index("ix_edges_src", "src", "nid"),
+    Index("ix_edges_dst", "dst", "nid"),
+)
+
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(128), nullable=False),
+    Column("left_id", String(64), nullable=False),
+    Column("right_id", String(64), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("author", String(256), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Index("ix_judgements_left", "left_id"),
+    Index("ix_judgements_right", "right_id"),
+)

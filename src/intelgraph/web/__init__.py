@@ -1,0 +1,1 @@
+"""The built web UI, served by the API at ``/``."""

@@ -1,0 +1,87 @@
+"""Health endpoints, error shape and the web root; once through a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from intelgraph.api import create_app
+from intelgraph.config import load_settings
+from intelgraph.platform import Platform
+
+
+@pytest.fixture
+def platform(tmp_path: Path) -> Iterator[Platform]:
+    with Platform.open(load_settings(data_dir=tmp_path), upgrade=True) as opened:
+        yield opened
+
+
+def test_health_and_readiness(platform: Platform) -> None:
+    client = TestClient(create_app(platform))
+    assert client.get("/healthz").json()["status"] == "ok"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"store": "ok"}
+
+
+def test_not_ready_when_the_schema_is_behind(platform: Platform) -> None:
+    client = TestClient(create_app(platform))
+    with platform.store._writer_engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM alembic_version")
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["store"] == "schema_outdated"
+
+
+def test_web_root_and_error_shape(platform: Platform) -> None:
+    client = TestClient(create_app(platform))
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "<title>IntelGraph</title>" in page.text
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404
+    body = missing.json()
+    assert set(body) >= {"code", "message"}
+    assert body["code"] == "not_found"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_runs_a_real_http_server(tmp_path: Path) -> None:
+    env = {**os.environ, "IG_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run([sys.executable, "-m", "intelgraph", "init"], env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "intelgraph", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert response.json()["status"] == "ok"
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

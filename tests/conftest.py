@@ -1,0 +1,89 @@
+"""Fixtures shared by every test: real stores on SQLite and PostgreSQL, shared data."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from intelgraph.ontology import Ontology, default_ontology
+from intelgraph.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_TABLES = (
+    "meta, labelsets, sources, ingest_runs, records, statements, nodes, entities, edges, judgements"
+)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Ontology:
+    return default_ontology()
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away database for this test session, dropped at the end."""
+    admin_url = os.environ.get("IG_TEST_POSTGRES_URL", DEFAULT_PG)
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        message = f"PostgreSQL unreachable at {admin_url}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (PostgreSQL tests are mandatory when CI is set)")
+        pytest.skip(message + " (set IG_TEST_POSTGRES_URL to run the PostgreSQL contract suite)")
+    name = f"ig_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = _with_database(admin_url, name)
+    store = Store(url, default_ontology(), check_schema=False)
+    store.upgrade()
+    store.close()
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _reset_postgres(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"TRUNCATE {PG_TABLES} RESTART IDENTITY")
+        connection.execute("INSERT INTO meta (key, value) VALUES ('graph_version', '0')")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty, migrated store on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+        store = Store(url, default_ontology(), check_schema=False)
+        store.upgrade()
+        store.close()
+        return url
+    url: str = request.getfixturevalue("postgres_url")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def store(store_url: str, ontology: Ontology) -> Iterator[Store]:
+    with Store(store_url, ontology) as opened:
+        yield opened
