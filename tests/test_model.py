@@ -65,10 +65,16 @@ def test_can_see_is_tenant_clearance_and_compartments(labels: Labels, scope: Vie
 
 def test_statement_id_depends_on_content_only() -> None:
     a = Statement("e", "Person", "name", "Anna", "s", "r")
-    b = Statement("e", "Person", "name", "Anna", "s", "r", labels=Labels.make(classification=2))
-    c = Statement("e", "Person", "name", "Anna", "s", "r2")
-    assert a.id == b.id
-    assert a.id != c.id
+    later = Statement(
+        "e", "Person", "name", "Anna", "s", "r", first_seen=a.first_seen.replace(year=1999)
+    )
+    relabelled = Statement(
+        "e", "Person", "name", "Anna", "s", "r", labels=Labels.make(classification=2)
+    )
+    other_record = Statement("e", "Person", "name", "Anna", "s", "r2")
+    assert a.id == later.id
+    assert a.id != relabelled.id
+    assert a.id != other_record.id
     assert len(a.id) == 40
 
 

@@ -206,9 +206,13 @@ class Record:
         return sha256_hex(self.content)
 
 
-def statement_id(entity_id: str, prop: str, value: str, source_id: str, record_id: str) -> str:
-    """Content hash of a statement: the same assertion from the same record has one id."""
-    return sha256_hex(canonical_json([entity_id, prop, value, source_id, record_id]))[:40]
+def statement_id(
+    entity_id: str, prop: str, value: str, source_id: str, record_id: str, labels: Labels
+) -> str:
+    """Content hash of a statement: the same assertion from the same record under the
+    same labels has one id; re-labelled data is a new statement, so history is kept."""
+    content = [entity_id, prop, value, source_id, record_id, labels.to_dict()]
+    return sha256_hex(canonical_json(content))[:40]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +232,9 @@ class Statement:
 
     @property
     def id(self) -> str:
-        return statement_id(self.entity_id, self.prop, self.value, self.source_id, self.record_id)
+        return statement_id(
+            self.entity_id, self.prop, self.value, self.source_id, self.record_id, self.labels
+        )
 
     @property
     def seen_until(self) -> datetime:

@@ -166,7 +166,8 @@ def _check_effective(res: Resolved, all_res: Mapping[str, Resolved], report: Rep
                 )
         if spec.get("type") == "entity" and spec.get("range") is None:
             report(rprop.line, "missing-range", f"entity property {name}.{pname} needs a 'range'")
-        if spec.get("range") is not None and spec.get("type") in set(TYPES) - {"entity"}:
+        ptype = spec.get("type")
+        if spec.get("range") is not None and isinstance(ptype, str) and ptype != "entity":
             report(
                 _key_line(rprop, "range"),
                 "bad-range",

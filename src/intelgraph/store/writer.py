@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from intelgraph.errors import InvalidInput
 from intelgraph.model import Labels, Record, Statement, utcnow
 from intelgraph.store.dialects import Dialect
 from intelgraph.store.labelsets import LabelRegistry
@@ -106,6 +107,33 @@ class WriteResult:
         )
 
 
+def _check_input(statements: Sequence[Statement], records: Sequence[Record]) -> None:
+    """Reject malformed input before the transaction touches anything."""
+    for position, s in enumerate(statements):
+        problem = None
+        if not isinstance(s, Statement):
+            problem = f"expected a Statement, got {type(s).__name__}"
+        elif not isinstance(s.labels, Labels):
+            problem = "its labels are missing"
+        elif not all(isinstance(v, str) and v for v in (s.entity_id, s.prop, s.source_id)):
+            problem = "entity id, property and source id must be non-empty text"
+        elif not isinstance(s.value, str) or not s.value:
+            problem = "its value must be non-empty text"
+        elif not isinstance(s.record_id, str) or not s.record_id:
+            problem = "it does not name the record it came from"
+        if problem:
+            raise InvalidInput(
+                f"statement {position} of the batch is invalid: {problem}",
+                hint="nothing from this batch was written; fix the input and write it again",
+            )
+    for position, r in enumerate(records):
+        if not isinstance(r, Record) or not isinstance(r.content, bytes):
+            raise InvalidInput(
+                f"record {position} of the batch is invalid: content must be bytes",
+                hint="nothing from this batch was written",
+            )
+
+
 class NodeIds:
     """Entity id → integer node id; the mapping never changes once made."""
 
@@ -149,6 +177,7 @@ class BatchWriter:
         statements: Sequence[Statement],
         records: Sequence[Record] = (),
     ) -> WriteResult:
+        _check_input(statements, records)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         label_ids = self.labels.intern_many(
             connection, [s.labels for s in statements] + [r.labels for r in records]
