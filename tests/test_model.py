@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -64,14 +66,11 @@ def test_can_see_is_tenant_clearance_and_compartments(labels: Labels, scope: Vie
 
 
 def test_statement_id_depends_on_content_only() -> None:
-    a = Statement("e", "Person", "name", "Anna", "s", "r")
-    later = Statement(
-        "e", "Person", "name", "Anna", "s", "r", first_seen=a.first_seen.replace(year=1999)
-    )
-    relabelled = Statement(
-        "e", "Person", "name", "Anna", "s", "r", labels=Labels.make(classification=2)
-    )
-    other_record = Statement("e", "Person", "name", "Anna", "s", "r2")
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    a = Statement("e", "Person", "name", "Anna", "s", "r", Labels(), t0)
+    later = a._replace(first_seen=t0.replace(year=1999))
+    relabelled = a._replace(labels=Labels.make(classification=2))
+    other_record = a._replace(record_id="r2")
     assert a.id == later.id
     assert a.id != relabelled.id
     assert a.id != other_record.id

@@ -7,6 +7,7 @@ the environment itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -39,10 +40,6 @@ class Settings(BaseSettings):
     default_tenant: str = Field(default="default", min_length=1)
     sqlite_cache_mb: int = Field(
         default=256, ge=8, le=65536, description="SQLite page cache per connection, MiB."
-    )
-    graph_cache: bool = Field(
-        default=True,
-        description="Keep an in-memory adjacency projection for graph reads.",
     )
 
     @field_validator("database_url")
@@ -84,6 +81,17 @@ def mask_url(url: str) -> str:
     return f"{scheme}://{user}{':***' if has_pw else ''}@{host}"
 
 
+def unknown_environment(environ: Mapping[str, str]) -> list[str]:
+    """``IG_*`` variables that name no setting (likely typos), for a warning."""
+    known = {f"IG_{name.upper()}" for name in Settings.model_fields}
+    allowed_prefixes = ("IG_TEST_",)  # the test suite's own variables
+    return sorted(
+        key
+        for key in environ
+        if key.startswith("IG_") and key not in known and not key.startswith(allowed_prefixes)
+    )
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build settings, turning validation failures into a clear ConfigError."""
     clean = {key: value for key, value in overrides.items() if value is not None}
@@ -100,4 +108,4 @@ def load_settings(**overrides: object) -> Settings:
         ) from None
 
 
-__all__ = ["Settings", "load_settings", "mask_url"]
+__all__ = ["Settings", "load_settings", "mask_url", "unknown_environment"]

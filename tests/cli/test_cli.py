@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -75,10 +76,41 @@ def test_init_creates_the_store_and_is_repeatable(data_dir: list[str], tmp_path:
     assert "up to date" in status.output
 
 
-def test_reading_before_init_says_what_to_do(data_dir: list[str]) -> None:
+def test_reading_before_init_says_what_to_do(data_dir: list[str], tmp_path: Path) -> None:
     result = runner.invoke(app, [*data_dir, "search", "x"])
     assert result.exit_code == 1
-    assert "intelgraph db upgrade" in result.output
+    assert "intelgraph init" in result.output
+    assert not (tmp_path / "data" / "intelgraph.db").exists()
+
+
+def test_serving_on_a_taken_port_fails_with_a_hint(data_dir: list[str]) -> None:
+    runner.invoke(app, [*data_dir, "init"])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, [*data_dir, "serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert "--port" in result.output
+
+
+def test_misspelt_settings_are_warned_about(
+    data_dir: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IG_DATADIR", "/tmp/typo")
+    result = runner.invoke(app, [*data_dir, "init"])
+    assert result.exit_code == 0
+    assert "IG_DATADIR is not an IntelGraph setting" in result.output
+
+
+def test_default_tenant_comes_from_settings(
+    demo_dir: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IG_DEFAULT_TENANT", "elsewhere")
+    result = runner.invoke(app, [*demo_dir, "search", "aurora", "--json"])
+    assert json.loads(result.output)["total"] == 0
+    result = runner.invoke(app, [*demo_dir, "search", "aurora", "--json", "--tenant", "default"])
+    assert json.loads(result.output)["total"] == 2
 
 
 def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
@@ -121,6 +153,8 @@ def test_show_lists_statements_with_provenance(demo_dir: list[str]) -> None:
     body = json.loads(result.output)
     assert body["caption"] == "Aurora Maritime Holdings Ltd"
     assert all(len(s["record_id"]) == 64 for s in body["statements"])
+    assert {s["record_id"] for s in body["statements"]} == set(body["records"])
+    assert all(r["uri"].startswith("demo://") for r in body["records"].values())
     table = runner.invoke(app, [*demo_dir, "show", AURORA])
     assert "registrationNumber" in table.output
     missing = runner.invoke(app, [*demo_dir, "show", "nope"])

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -95,8 +94,14 @@ def test_in_memory_sqlite_is_refused_with_a_hint(ontology: Ontology) -> None:
         person("bad", ""),
         person("", "x"),
         person("bad", "x", record=""),
+        person("bad", "nul\x00byte"),
+        person("x" * 65, "too long an id"),
+        person("bad", "v" * 70_000),
+        [person("bad", "x")[0]._replace(run_id="run\x00")],
+        [person("bad", "x")[0]._replace(run_id=7)],
+        [person("bad", "x")[0]._replace(first_seen="yesterday")],
         ["not a statement"],
-        [replace(person("bad", "x")[0], value=42)],  # type: ignore[arg-type]
+        [person("bad", "x")[0]._replace(value=42)],
     ],
 )
 def test_malformed_batches_are_refused_whole(store: Store, bad: list[Statement]) -> None:

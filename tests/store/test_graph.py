@@ -162,3 +162,38 @@ def test_graph_sees_writes_from_another_store_instance(
         other.write(person("c", "C") + link("ac", "a", "c"))
     assert {n.entity_id for n in store.neighbors(EVERYTHING, "a").items} == {"b", "c"}
     assert [p.nodes for p in store.paths(EVERYTHING, "b", "c")] == [("b", "a", "c")]
+
+
+def test_cursors_hold_only_what_the_viewer_has_seen(store: Store) -> None:
+    import base64
+    import json
+
+    _chain(store)
+    page = store.neighbors(EVERYTHING, "a", limit=1)
+    assert page.next_cursor is not None
+    payload = json.loads(base64.urlsafe_b64decode(page.next_cursor + "=="))
+    assert payload["e"] == page.items[0].edge_id
+    assert not any(isinstance(v, int) and not isinstance(v, bool) for v in payload.values())
+    # A forged cursor naming a hidden edge is refused exactly like a made-up one.
+    errors = []
+    for edge in ("ax", "no-such-edge"):
+        forged = base64.urlsafe_b64encode(
+            json.dumps({"k": "nb", "e": edge, "o": True}).encode()
+        ).decode()
+        with pytest.raises(InvalidInput) as info:
+            store.neighbors(NOBODY_SPECIAL, "a", cursor=forged)
+        errors.append(info.value.to_dict())
+    assert errors[0] == errors[1]
+
+
+def test_paths_name_the_missing_end_the_same_way_hidden_or_absent(store: Store) -> None:
+    _chain(store)
+    messages = []
+    for target in ("x", "never-stored"):
+        with pytest.raises(NotFound) as info:
+            store.paths(NOBODY_SPECIAL, "a", target)
+        messages.append(info.value.message.replace(target, "ID"))
+        with pytest.raises(NotFound) as info:
+            store.paths(NOBODY_SPECIAL, target, "a")
+        messages.append(info.value.message.replace(target, "ID"))
+    assert len(set(messages)) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,9 @@ statements = st.builds(
     source_id=st.sampled_from(["s1", "s2"]),
     record_id=st.sampled_from(["r1", "r2", "r3"]),
     labels=st.sampled_from(LABELS),
+    first_seen=st.sampled_from([datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 3)]),
+    last_seen=st.none() | st.just(datetime(2024, 2, 1, tzinfo=UTC)),
+    run_id=st.none() | st.sampled_from(["run-1", "run-2"]),
 )
 
 SETTINGS = settings(

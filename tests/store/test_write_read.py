@@ -136,6 +136,9 @@ def test_records_and_sources_round_trip(store: Store) -> None:
     assert store.write([], [record]).records_new == 0
     got = store.record(EVERYTHING, record.id)
     assert got.content == record.content
+    assert got.id == record.id
+    cited = store.entity(EVERYTHING, "c1")
+    assert cited.records == {record.id: got}
     assert got.location == "line 1"
     assert [s.name for s in store.sources(EVERYTHING)] == ["registry"]
     secret_record = Record(source_id=source_id, content=b"x", uri="u", labels=SECRET_FIN)
@@ -174,3 +177,19 @@ def test_bulk_write_reports_progress(store: Store) -> None:
     assert seen == [10, 10, 5]
     assert total.statements_new == 25
     assert store.bulk_write(statements, batch_size=7).statements_new == 0
+
+
+def test_an_edge_to_a_hidden_entity_is_hidden_everywhere(store: Store) -> None:
+    from tests.store.builders import link
+
+    store.write(person("pub", "Public Person") + person("sec", "Secret Person", labels=SECRET_FIN))
+    store.write(link("l1", "pub", "sec") + entity("l1", "UnknownLink", {"role": "handler of"}))
+    assert set(store.entities(EVERYTHING, ["l1"])) == {"l1"}
+    assert store.entities(NOBODY_SPECIAL, ["l1"]) == {}
+    assert store.statements(NOBODY_SPECIAL, "l1") == []
+    assert store.search(NOBODY_SPECIAL, "handler").total == 0
+    assert store.search(EVERYTHING, "handler").total == 1
+    assert store.counts(NOBODY_SPECIAL).edges == 0
+    assert store.counts(NOBODY_SPECIAL).statements == 1
+    with pytest.raises(NotFound):
+        store.entity(NOBODY_SPECIAL, "l1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -9,8 +10,9 @@ import typer
 from intelgraph import __version__
 from intelgraph.cli import db, explore, schema, setup
 from intelgraph.cli.common import err_console
-from intelgraph.config import load_settings
+from intelgraph.config import load_settings, unknown_environment
 from intelgraph.errors import ConfigError
+from intelgraph.obs import configure_logging
 
 app = typer.Typer(
     name="intelgraph",
@@ -51,6 +53,9 @@ def root(
         if exc.hint:
             err_console.print(f"[yellow]hint:[/] {exc.hint}")
         raise typer.Exit(2) from None
+    for name in unknown_environment(os.environ):
+        err_console.print(f"[yellow]warning:[/] {name} is not an IntelGraph setting (ignored)")
+    configure_logging(settings.log_level, json=settings.mode == "production")
     ctx.ensure_object(dict)["settings"] = settings
 
 

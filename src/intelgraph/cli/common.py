@@ -47,15 +47,20 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def scope_from(tenant: str, clearance: str, compartments: str) -> ViewerScope:
+def scope_from(
+    ctx: typer.Context, tenant: str | None, clearance: str, compartments: str
+) -> ViewerScope:
+    """The viewer a read command runs as (tenant defaults to IG_DEFAULT_TENANT)."""
     return ViewerScope.make(
-        tenant=tenant,
+        tenant=tenant or settings_from(ctx).default_tenant,
         clearance=clearance,
         compartments=[c.strip() for c in compartments.split(",") if c.strip()],
     )
 
 
-TenantOption = typer.Option("default", "--tenant", help="Tenant whose data to read.")
+TenantOption = typer.Option(
+    None, "--tenant", help="Tenant whose data to read (default: IG_DEFAULT_TENANT or 'default')."
+)
 ClearanceOption = typer.Option(
     "UNCLASSIFIED",
     "--clearance",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import typer
@@ -40,6 +41,11 @@ def _labels_text(entity: Entity) -> str:
     return " ".join(parts)
 
 
+def _seen(first: datetime, last: datetime) -> str:
+    start, end = f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
+    return start if start == end else f"{start} – {end}"
+
+
 def _entity_json(entity: Entity) -> dict[str, Any]:
     return {
         "id": entity.id,
@@ -57,13 +63,13 @@ def search(
     types: str = typer.Option("", "--types", help="Comma-separated entity types to keep."),
     first: int = typer.Option(20, "--first", min=1, max=1000, help="Page size."),
     after: str | None = typer.Option(None, "--after", help="Cursor from the previous page."),
-    tenant: str = TenantOption,
+    tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Ranked full-text search over what the given viewer may see."""
-    scope = scope_from(tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments)
     schemata = [t.strip() for t in types.split(",") if t.strip()] or None
     with Platform.open(settings_from(ctx)) as platform:
         page = platform.store.search(scope, query, schemata=schemata, first=first, after=after)
@@ -92,13 +98,13 @@ def search(
 def show(
     ctx: typer.Context,
     entity_id: str = typer.Argument(..., help="Entity id."),
-    tenant: str = TenantOption,
+    tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
     as_json: bool = JsonOption,
 ) -> None:
     """An entity with every statement the viewer may see and where each came from."""
-    scope = scope_from(tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments)
     with Platform.open(settings_from(ctx)) as platform:
         entity = platform.store.entity(scope, entity_id)
         source_names = {source.id: source.name for source in platform.store.sources(scope)}
@@ -116,6 +122,10 @@ def show(
             }
             for s in entity.statements
         ]
+        body["records"] = {
+            record_id: {"uri": r.uri, "location": r.location, "source_id": r.source_id}
+            for record_id, r in entity.records.items()
+        }
         typer.echo(json.dumps(body, indent=2))
         return
     console.print(f"[bold]{entity.caption}[/] ({entity.schema}) {entity.id}")
@@ -131,9 +141,13 @@ def show(
             s.value,
             source_names.get(s.source_id, s.source_id),
             s.record_id[:10] + "…",
-            f"{s.first_seen:%Y-%m-%d} – {s.last_seen:%Y-%m-%d}",
+            _seen(s.first_seen, s.last_seen),
         )
     console.print(table)
+    records = Table("record (SHA-256)", "where it was read", title="Records cited")
+    for record_id, record in sorted(entity.records.items()):
+        records.add_row(record_id, f"{record.uri} {record.location}".strip())
+    console.print(records)
 
 
 @friendly_errors
@@ -144,12 +158,12 @@ def neighbors(
     edge_types: str = typer.Option("", "--edge-types", help="Comma-separated edge types."),
     limit: int = typer.Option(50, "--limit", min=1, max=10_000),
     cursor: str | None = typer.Option(None, "--cursor", help="Cursor from the previous page."),
-    tenant: str = TenantOption,
+    tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
 ) -> None:
     """Edges of an entity and who is at the other end."""
-    scope = scope_from(tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments)
     types = [t.strip() for t in edge_types.split(",") if t.strip()] or None
     with Platform.open(settings_from(ctx)) as platform:
         page = platform.store.neighbors(
@@ -176,12 +190,12 @@ def paths(
     target: str = typer.Argument(..., help="End entity id."),
     max_hops: int = typer.Option(3, "--max-hops", min=1, max=6),
     limit: int = typer.Option(10, "--limit", min=1, max=1000),
-    tenant: str = TenantOption,
+    tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
 ) -> None:
     """Shortest connections between two entities."""
-    scope = scope_from(tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments)
     with Platform.open(settings_from(ctx)) as platform:
         found = platform.store.paths(scope, source, target, max_hops=max_hops, limit=limit)
         ids = {node for path in found for node in path.nodes}

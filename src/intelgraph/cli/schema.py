@@ -13,6 +13,12 @@ from intelgraph.ontology import CATALOG_DIR, diff_catalogs, lint_catalog
 app = typer.Typer(help="The ontology catalog: lint and diff.", no_args_is_help=True)
 
 
+def _compatibility(breaking: bool, target: str) -> str:
+    if breaking:
+        return "[red]breaking[/]"
+    return "[yellow]warning[/]" if target == "catalog" else "[green]compatible[/]"
+
+
 @app.command("lint")
 @friendly_errors
 def lint(
@@ -52,7 +58,7 @@ def diff(
             change.target,
             change.name,
             change.detail,
-            "[red]breaking[/]" if change.breaking else "[green]compatible[/]",
+            _compatibility(change.breaking, change.target),
         )
     console.print(table)
     breaking = sum(1 for change in changes if change.breaking)

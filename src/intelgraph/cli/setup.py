@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+
 import typer
 from rich.table import Table
 
 from intelgraph.cli.common import console, friendly_errors, settings_from
 from intelgraph.config import Settings, mask_url
+from intelgraph.errors import ConfigError
 from intelgraph.platform import Platform
 
 
@@ -70,16 +73,32 @@ def serve(
     _serve(settings_from(ctx), host, port)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail early, with a hint, when the address is taken or cannot be bound."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint="another server may be running there; pass --port N or set IG_PORT",
+        ) from None
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from intelgraph.api import create_app
 
-    platform = Platform.open(settings, upgrade=False)
     bind_host = host or settings.host
     bind_port = port or settings.port
+    _check_port_free(bind_host, bind_port)
+    platform = Platform.open(settings, upgrade=False)
     console.print(f"serving on [bold]http://{bind_host}:{bind_port}/[/] (Ctrl+C to stop)")
     try:
-        uvicorn.run(create_app(platform), host=bind_host, port=bind_port, log_level="warning")
+        uvicorn.run(
+            create_app(platform), host=bind_host, port=bind_port, log_level=settings.log_level
+        )
     finally:
         platform.close()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from intelgraph.errors import ConfigError
+from intelgraph.errors import ConfigError, StoreError
 
 
 def normalise_url(url: str) -> str:
@@ -27,7 +27,9 @@ def dialect_of(url: str) -> str:
     return "sqlite" if normalise_url(url).startswith("sqlite") else "postgresql"
 
 
-def make_engine(url: str, *, cache_mb: int = 256, writer: bool = False) -> Engine:
+def make_engine(
+    url: str, *, cache_mb: int = 256, writer: bool = False, create: bool = True
+) -> Engine:
     """Create an engine; on SQLite, WAL mode and (for the writer) ``BEGIN IMMEDIATE``.
 
     SQLite allows one writer: the writer engine takes the write lock when its
@@ -35,16 +37,23 @@ def make_engine(url: str, *, cache_mb: int = 256, writer: bool = False) -> Engin
     """
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, cache_mb=cache_mb, writer=writer)
+        return _sqlite_engine(url, cache_mb=cache_mb, writer=writer, create=create)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def _sqlite_engine(url: str, *, cache_mb: int, writer: bool) -> Engine:
+def _sqlite_engine(url: str, *, cache_mb: int, writer: bool, create: bool) -> Engine:
     database = make_url(url).database
     if not database or database == ":memory:":
         raise ConfigError(
             "the SQLite store needs a file path",
             hint="use sqlite:///path/to/file.db (in-memory databases cannot be shared)",
+        )
+    if not create and not Path(database).is_file():
+        raise StoreError(
+            f"there is no store at {database}",
+            hint="run `intelgraph init` (or `intelgraph demo`) first, "
+            "or point --data-dir / IG_DATABASE_URL at an existing store",
+            code="store_missing",
         )
     Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})

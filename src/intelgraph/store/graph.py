@@ -16,12 +16,9 @@ from intelgraph.store.adjacency import AdjacencyIndex, BoolArray, IntArray
 from intelgraph.store.results import (
     Direction,
     Neighbor,
-    NeighborPage,
     Path,
     Subgraph,
     SubgraphEdge,
-    decode_cursor,
-    encode_cursor,
 )
 
 MAX_HOPS = 6
@@ -41,11 +38,11 @@ def neighbors(
     direction: Direction = Direction.BOTH,
     edge_types: Sequence[str] | None = None,
     limit: int = 100,
-    cursor: str | None = None,
-) -> NeighborPage:
-    """Visible edges of one visible node, ordered by edge, paged by cursor."""
+    after: int | None = None,
+) -> tuple[list[Neighbor], bool]:
+    """Visible edges of one visible node, ordered by (edge, direction) key, starting
+    after the key ``after``; returns the page and whether more follow."""
     _check_limit(limit)
-    after = decode_cursor(cursor, "nb")
     label_mask, node_mask = index.masks(visible)
     if nid >= len(node_mask) or not node_mask[nid]:
         raise NotFound("entity not found")
@@ -73,8 +70,7 @@ def neighbors(
         )
         for i in page[:limit]
     ]
-    next_cursor = encode_cursor("nb", int(keys[limit - 1])) if len(page) > limit else None
-    return NeighborPage(items, next_cursor)
+    return items, len(page) > limit
 
 
 def shortest_paths(

@@ -113,4 +113,26 @@ def in_clause(column: str, ids: Iterable[int]) -> str:
     return f"{column} IN ({','.join(str(v) for v in values)})"
 
 
-__all__ = ["LabelRegistry", "in_clause"]
+def row_visible(alias: str, visible: frozenset[int]) -> str:
+    """SQL condition: the viewer may see this ``entities`` row.
+
+    Its label set must be visible and, for an edge, the edge must be traversable
+    by the viewer: an edge row with both endpoints visible. Otherwise an edge's
+    properties would name an entity the viewer must not learn of.
+    """
+    if not visible:
+        return "1=0"
+
+    def labels(column: str) -> str:
+        return in_clause(column, visible)
+
+    return (
+        f"({labels(alias + '.labelset_id')} AND (NOT {alias}.is_edge OR EXISTS ("
+        f"SELECT 1 FROM edges g WHERE g.nid = {alias}.nid AND {labels('g.labelset_id')} "
+        f"AND EXISTS (SELECT 1 FROM entities s WHERE s.nid = g.src AND {labels('s.labelset_id')}) "
+        f"AND EXISTS (SELECT 1 FROM entities t WHERE t.nid = g.dst AND {labels('t.labelset_id')})"
+        ")))"
+    )
+
+
+__all__ = ["LabelRegistry", "in_clause", "row_visible"]

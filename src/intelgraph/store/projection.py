@@ -1,7 +1,8 @@
 """Pure functions that fold statements into the entity projection.
 
-Kept free of SQL so that the writer, the tests and any rebuild share one
-definition of what an entity row looks like.
+Kept free of SQL so that the writer, the reader and any rebuild share one
+definition of what an entity row looks like. Per-type facts are looked up
+once and cached, because the bulk path asks for them millions of times.
 """
 
 from __future__ import annotations
@@ -9,12 +10,46 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from intelgraph.store.textnorm import fold
 
 if TYPE_CHECKING:
     from intelgraph.ontology import Ontology
+
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaInfo:
+    """What the projection needs to know about one type."""
+
+    name: str
+    label: str
+    caption: tuple[str, ...]
+    is_edge: bool
+    edge_source: str | None
+    edge_target: str | None
+    references: frozenset[str]  # entity-typed properties: not full-text indexed
+
+
+@lru_cache(maxsize=4096)
+def schema_info(ontology: Ontology, name: str) -> SchemaInfo:
+    schema = ontology.get(name)
+    return SchemaInfo(
+        name=name,
+        label=schema.label,
+        caption=tuple(schema.caption),
+        is_edge=schema.is_edge,
+        edge_source=schema.edge_source,
+        edge_target=schema.edge_target,
+        references=frozenset(
+            prop
+            for prop, definition in schema.properties.items()
+            if definition.type.name == "entity"
+        ),
+    )
 
 
 @dataclass(slots=True)
@@ -29,24 +64,27 @@ class EntityRow:
     last_seen_us: int = 0
     row_id: int | None = None
 
-    def add(self, prop: str, value: str) -> bool:
-        values = self.properties.setdefault(prop, [])
-        if value in values:
-            return False
-        values.append(value)
-        values.sort()
-        return True
+    def add(self, prop: str, value: str) -> None:
+        values = self.properties.get(prop)
+        if values is None:
+            self.properties[prop] = [value]
+        elif value not in values:
+            values.append(value)
 
     def widen(self, first_us: int, last_us: int) -> None:
-        self.first_seen_us = (
-            first_us if not self.first_seen_us else min(self.first_seen_us, first_us)
-        )
-        self.last_seen_us = max(self.last_seen_us, last_us)
+        if not self.first_seen_us or first_us < self.first_seen_us:
+            self.first_seen_us = first_us
+        if last_us > self.last_seen_us:
+            self.last_seen_us = last_us
+
+    def finish(self) -> None:
+        """Sort values so that the stored row does not depend on write order."""
+        for values in self.properties.values():
+            if len(values) > 1:
+                values.sort()
 
     def properties_json(self) -> str:
-        return json.dumps(
-            self.properties, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        return _ENCODER.encode(self.properties)
 
 
 def pick_schema(ontology: Ontology, current: str, incoming: str) -> str:
@@ -60,23 +98,24 @@ def pick_schema(ontology: Ontology, current: str, incoming: str) -> str:
 
 def caption_of(ontology: Ontology, schema: str, properties: Mapping[str, Iterable[str]]) -> str:
     """The first caption property with a value, else the schema's label."""
-    definition = ontology.get(schema)
-    for prop in definition.caption:
-        values = list(properties.get(prop, ()))
+    info = schema_info(ontology, schema)
+    for prop in info.caption:
+        values = properties.get(prop)
         if values:
-            return min(values, key=len) if prop == "name" else values[0]
-    return definition.label
+            ordered = sorted(values)
+            return min(ordered, key=len) if prop == "name" else ordered[0]
+    return info.label
 
 
 def search_text(ontology: Ontology, schema: str, properties: Mapping[str, Iterable[str]]) -> str:
     """Text indexed for full-text search: every value except entity references."""
-    definition = ontology.get(schema)
-    parts: list[str] = []
-    for prop, values in sorted(properties.items()):
-        known = definition.properties.get(prop)
-        if known is not None and known.type.name == "entity":
-            continue
-        parts.extend(values)
+    references = schema_info(ontology, schema).references
+    parts = [
+        value
+        for prop, values in sorted(properties.items())
+        if prop not in references
+        for value in values
+    ]
     return fold(" ".join(parts))
 
 
@@ -84,14 +123,22 @@ def edge_endpoints(
     ontology: Ontology, schema: str, properties: Mapping[str, list[str]]
 ) -> tuple[str, str] | None:
     """Source and target entity ids of an edge row, when both are known."""
-    definition = ontology.get(schema)
-    if not definition.is_edge or not definition.edge_source or not definition.edge_target:
+    info = schema_info(ontology, schema)
+    if not info.is_edge or not info.edge_source or not info.edge_target:
         return None
-    sources = properties.get(definition.edge_source)
-    targets = properties.get(definition.edge_target)
+    sources = properties.get(info.edge_source)
+    targets = properties.get(info.edge_target)
     if not sources or not targets:
         return None
-    return sources[0], targets[0]
+    return min(sources), min(targets)
 
 
-__all__ = ["EntityRow", "caption_of", "edge_endpoints", "pick_schema", "search_text"]
+__all__ = [
+    "EntityRow",
+    "SchemaInfo",
+    "caption_of",
+    "edge_endpoints",
+    "pick_schema",
+    "schema_info",
+    "search_text",
+]

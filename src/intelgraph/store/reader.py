@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from intelgraph.model import Entity, StoredStatement
-from intelgraph.store.labelsets import LabelRegistry, in_clause
+from intelgraph.model import Entity, Record, StoredStatement
+from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.projection import caption_of, edge_endpoints, pick_schema
 from intelgraph.store.writer import from_us
 
@@ -43,7 +43,7 @@ class EntityReader:
         rows = connection.execute(
             text(
                 f"SELECT {_ENTITY_COLUMNS} FROM entities e JOIN nodes n ON n.nid = e.nid "
-                f"WHERE n.id IN :ids AND {in_clause('e.labelset_id', visible)}"
+                f"WHERE n.id IN :ids AND {row_visible('e', visible)}"
             ).bindparams(_expanding("ids")),
             {"ids": list(dict.fromkeys(ids))},
         ).all()
@@ -82,6 +82,32 @@ class EntityReader:
             source_id=ends[0] if ends else None,
             target_id=ends[1] if ends else None,
         )
+
+    def records(
+        self, connection: Connection, visible: frozenset[int], record_ids: Sequence[str]
+    ) -> dict[str, Record]:
+        """The visible records among ``record_ids``, by id."""
+        if not record_ids or not visible:
+            return {}
+        rows = connection.execute(
+            text(
+                "SELECT id, source_id, run_id, uri, location, media_type, content, labelset_id "
+                f"FROM records WHERE id IN :ids AND {in_clause('labelset_id', visible)}"
+            ).bindparams(_expanding("ids")),
+            {"ids": list(dict.fromkeys(record_ids))},
+        ).all()
+        return {
+            row[0]: Record(
+                source_id=row[1],
+                run_id=row[2],
+                uri=row[3],
+                location=row[4],
+                media_type=row[5],
+                content=bytes(row[6]),
+                labels=self.labels.get(row[7]),
+            )
+            for row in rows
+        }
 
     def statements(
         self, connection: Connection, visible: frozenset[int], entity_ids: Sequence[str]

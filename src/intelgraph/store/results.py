@@ -81,24 +81,28 @@ class SearchPage:
     next_cursor: str | None
 
 
-def encode_cursor(kind: str, position: int) -> str:
-    raw = json.dumps({"k": kind, "p": position}, separators=(",", ":")).encode()
+def encode_cursor(kind: str, payload: dict[str, Any]) -> str:
+    raw = json.dumps({"k": kind, **payload}, separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, kind: str) -> int | None:
-    """The position in a cursor made by :func:`encode_cursor` for ``kind``."""
+def decode_cursor(cursor: str | None, kind: str) -> dict[str, Any] | None:
+    """The payload of a cursor made by :func:`encode_cursor` for ``kind``."""
     if cursor is None or cursor == "":
         return None
     try:
+        if len(cursor) > 1024:
+            raise ValueError("cursor too long")
         padded = cursor + "=" * (-len(cursor) % 4)
         data: Any = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(data, dict) or data.get("k") != kind:
             raise ValueError("wrong cursor kind")
-        position = data["p"]
-        if not isinstance(position, int) or position < 0:
+        position = data.get("p")
+        if position is not None and (not isinstance(position, int) or position < 0):
             raise ValueError("bad position")
-        return position
+        if kind == "nb" and not isinstance(data.get("e"), str):
+            raise ValueError("bad edge")
+        return data
     except (ValueError, KeyError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
             "invalid cursor",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 
 from intelgraph.errors import InvalidInput
-from intelgraph.store.labelsets import in_clause
+from intelgraph.store.labelsets import row_visible
 from intelgraph.store.textnorm import query_tokens
 
 MAX_PAGE = 1000
@@ -43,7 +43,7 @@ def search_ids(
     if not visible:
         return [], 0
     params: dict[str, Any] = {"limit": limit, "offset": offset}
-    where = [in_clause("e.labelset_id", visible)]
+    where = [row_visible("e", visible)]
     if schemata is not None:
         where.append("e.schema IN :schemata")
         params["schemata"] = list(schemata) or [""]

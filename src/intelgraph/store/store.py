@@ -12,7 +12,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, text
@@ -36,7 +36,7 @@ from intelgraph.store import graph, migrate
 from intelgraph.store.adjacency import AdjacencyIndex
 from intelgraph.store.dialects import dialect_for
 from intelgraph.store.engine import dialect_of, make_engine
-from intelgraph.store.labelsets import LabelRegistry, in_clause
+from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.reader import EntityReader
 from intelgraph.store.results import (
     Direction,
@@ -81,9 +81,10 @@ class Store:
         self.dialect_name = dialect_of(url)
         self._dialect = dialect_for(self.dialect_name)
         with _translated("could not open the database"):
-            self._engine = make_engine(url, cache_mb=cache_mb)
+            create = not check_schema  # only the migrating opener may create a file
+            self._engine = make_engine(url, cache_mb=cache_mb, create=create)
             self._writer_engine = (
-                make_engine(url, cache_mb=cache_mb, writer=True)
+                make_engine(url, cache_mb=cache_mb, writer=True, create=create)
                 if self.dialect_name == "sqlite"
                 else self._engine
             )
@@ -246,11 +247,21 @@ class Store:
             self._version = version
 
     def entity(self, scope: ViewerScope, entity_id: str, *, with_statements: bool = True) -> Entity:
-        """One entity as the viewer may see it; NotFound when absent or not visible."""
-        found = self.entities(scope, [entity_id], with_statements=with_statements)
-        if entity_id not in found:
-            raise NotFound(f"entity {entity_id!r} not found", hint="check the id, or search for it")
-        return found[entity_id]
+        """One entity as the viewer may see it, with its statements and the records they
+        cite; NotFound when it is absent or not visible (the two look the same)."""
+        with self._read(scope) as (connection, visible):
+            found = self._reader.entities(
+                connection, visible, [entity_id], with_statements=with_statements
+            )
+            if entity_id not in found:
+                raise _not_found(entity_id)
+            entity = found[entity_id]
+            if not with_statements:
+                return entity
+            records = self._reader.records(
+                connection, visible, [s.record_id for s in entity.statements]
+            )
+        return replace(entity, records=records)
 
     def entities(
         self, scope: ViewerScope, ids: Sequence[str], *, with_statements: bool = False
@@ -261,29 +272,18 @@ class Store:
             )
 
     def statements(self, scope: ViewerScope, entity_id: str) -> list[StoredStatement]:
+        """The statements about one entity that the viewer may see (none when hidden)."""
         with self._read(scope) as (connection, visible):
+            if not self._reader.entities(connection, visible, [entity_id]):
+                return []
             return self._reader.statements(connection, visible, [entity_id])
 
     def record(self, scope: ViewerScope, record_id: str) -> Record:
         with self._read(scope) as (connection, visible):
-            row = connection.execute(
-                text(
-                    "SELECT source_id, run_id, uri, location, media_type, content, labelset_id "
-                    f"FROM records WHERE id = :id AND {in_clause('labelset_id', visible)}"
-                ),
-                {"id": record_id},
-            ).first()
-        if row is None:
+            found = self._reader.records(connection, visible, [record_id])
+        if record_id not in found:
             raise NotFound(f"record {record_id!r} not found")
-        return Record(
-            source_id=row[0],
-            run_id=row[1],
-            uri=row[2],
-            location=row[3],
-            media_type=row[4],
-            content=bytes(row[5]),
-            labels=self._labels.get(row[6]),
-        )
+        return found[record_id]
 
     def sources(self, scope: ViewerScope) -> list[Source]:
         with self._read(scope) as (connection, visible):
@@ -331,7 +331,8 @@ class Store:
         after: str | None = None,
     ) -> SearchPage:
         """Ranked full-text search over what the viewer may see."""
-        offset = decode_cursor(after, "search") or 0
+        position = decode_cursor(after, "search")
+        offset = 0 if position is None else int(position["p"])
         expanded = self._expand_types(schemata)
         with self._read(scope) as (connection, visible):
             ranked, total = search_ids(
@@ -346,7 +347,7 @@ class Store:
             entities = self._reader.entities(connection, visible, [i for i, _ in ranked])
         hits = [SearchHit(entities[i], score) for i, score in ranked if i in entities]
         end = offset + len(ranked)
-        return SearchPage(hits, total, encode_cursor("search", end) if end < total else None)
+        return SearchPage(hits, total, encode_cursor("search", {"p": end}) if end < total else None)
 
     def counts(self, scope: ViewerScope) -> StoreStats:
         with self._read(scope) as (connection, visible):
@@ -354,13 +355,17 @@ class Store:
                 row[0]: int(row[1])
                 for row in connection.execute(
                     text(
-                        "SELECT schema, COUNT(DISTINCT nid) FROM entities "
-                        f"WHERE {in_clause('labelset_id', visible)} GROUP BY schema"
+                        "SELECT e.schema, COUNT(DISTINCT e.nid) FROM entities e "
+                        f"WHERE {row_visible('e', visible)} GROUP BY e.schema"
                     )
                 )
             }
             statements = connection.execute(
-                text(f"SELECT COUNT(*) FROM statements WHERE {in_clause('labelset_id', visible)}")
+                text(
+                    "SELECT COUNT(*) FROM statements st JOIN nodes n ON n.id = st.entity_id "
+                    f"WHERE {in_clause('st.labelset_id', visible)} AND EXISTS (SELECT 1 FROM "
+                    f"entities e WHERE e.nid = n.nid AND {row_visible('e', visible)})"
+                )
             ).scalar_one()
         edge_count = sum(n for s, n in by_schema.items() if self.ontology.get(s).is_edge)
         return StoreStats(
@@ -392,7 +397,7 @@ class Store:
     def _nid(self, nids: dict[str, int | None], entity_id: str) -> int:
         nid = nids.get(entity_id)
         if nid is None:
-            raise NotFound(f"entity {entity_id!r} not found", hint="check the id, or search for it")
+            raise _not_found(entity_id)
         return nid
 
     def neighbors(
@@ -405,22 +410,55 @@ class Store:
         limit: int = 100,
         cursor: str | None = None,
     ) -> NeighborPage:
-        """Edges of an entity and the entities at their other ends, paged by cursor."""
+        """Edges of an entity and the entities at their other ends, paged by cursor.
+
+        The cursor names the last edge already shown (its public id), never an
+        internal position, so it tells the viewer nothing it has not seen.
+        """
         way = _direction(direction)
         types = self._expand_types(edge_types, edges_only=True)
-        with self._graph_read(scope, [entity_id]) as (visible, nids):
+        after = decode_cursor(cursor, "nb")
+        wanted = [entity_id] if after is None else [entity_id, str(after["e"])]
+        with self._graph_read(scope, wanted) as (visible, nids):
+            start = self._nid(nids, entity_id)
+            after_key = None if after is None else self._cursor_key(after, nids, visible)
             try:
-                return graph.neighbors(
+                items, more = graph.neighbors(
                     self._graph,
                     visible,
-                    self._nid(nids, entity_id),
+                    start,
                     direction=way,
                     edge_types=types,
                     limit=limit,
-                    cursor=cursor,
+                    after=after_key,
                 )
             except NotFound:
-                raise NotFound(f"entity {entity_id!r} not found") from None
+                raise _not_found(entity_id) from None
+        next_cursor = None
+        if more and items:
+            last = items[-1]
+            next_cursor = encode_cursor("nb", {"e": last.edge_id, "o": last.direction == "out"})
+        return NeighborPage(items, next_cursor)
+
+    def _cursor_key(
+        self, after: dict[str, Any], nids: dict[str, int | None], visible: frozenset[int]
+    ) -> int:
+        """The position after a cursor's edge; the edge must be one the viewer can see."""
+        nid = nids.get(str(after["e"]))
+        if nid is not None and isinstance(after.get("o"), bool):
+            with self._engine.connect() as connection:
+                seen = connection.execute(
+                    text(
+                        "SELECT 1 FROM entities e "
+                        f"WHERE e.nid = :nid AND {row_visible('e', visible)}"
+                    ),
+                    {"nid": nid},
+                ).first()
+            if seen is not None:
+                return nid * 2 + (0 if after["o"] else 1)
+        raise InvalidInput(
+            "invalid cursor", hint="pass back the cursor exactly as the previous page returned it"
+        )
 
     def paths(
         self,
@@ -436,22 +474,20 @@ class Store:
         """Shortest paths (all of them, or the first ``limit``) of up to ``max_hops``."""
         types = self._expand_types(edge_types, edges_only=True)
         with self._graph_read(scope, [source_id, target_id]) as (visible, nids):
+            start, goal = self._nid(nids, source_id), self._nid(nids, target_id)
             try:
                 return graph.shortest_paths(
                     self._graph,
                     visible,
-                    self._nid(nids, source_id),
-                    self._nid(nids, target_id),
+                    start,
+                    goal,
                     max_hops=max_hops,
                     limit=limit,
                     edge_types=types,
                     directed=directed,
                 )
             except NotFound as exc:
-                missing = (source_id, target_id)[int(exc.details.get("position", 0))]
-                raise NotFound(
-                    f"entity {missing!r} not found", hint="check the id, or search for it"
-                ) from None
+                raise _not_found((source_id, target_id)[exc.details["position"]]) from None
 
     def subgraph(
         self,
@@ -500,6 +536,11 @@ class Store:
             return int(
                 connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
             )
+
+
+def _not_found(entity_id: str) -> NotFound:
+    """The one error for an id that is absent or not visible: they must look the same."""
+    return NotFound(f"entity {entity_id!r} not found", hint="check the id, or search for it")
 
 
 def _direction(value: Direction | str) -> Direction:

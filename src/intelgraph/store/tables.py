@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -90,7 +91,7 @@ records = Table(
 statements = Table(
     "statements",
     metadata,
-    Column("id", String(40), primary_key=True),
+    Column("id", String(40), nullable=False),
     Column("entity_id", String(64), nullable=False),
     Column("schema", String(64), nullable=False),
     Column("prop", String(64), nullable=False),
@@ -101,7 +102,8 @@ statements = Table(
     Column("labelset_id", Integer, nullable=False),
     Column("first_seen_us", BigInteger, nullable=False),
     Column("last_seen_us", BigInteger, nullable=False),
-    Index("ix_statements_entity", "entity_id"),
+    PrimaryKeyConstraint("entity_id", "id", name="pk_statements"),
+    sqlite_with_rowid=False,
 )
 
 nodes = Table(

@@ -13,6 +13,8 @@ MAX_QUERY_TOKENS = 32
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (``Müller`` → ``muller``), keep word characters."""
+    if text.isascii():
+        return " ".join(_TOKEN.findall(text.lower()))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_TOKEN.findall(stripped))

@@ -4,7 +4,8 @@ One call writes one batch in one transaction: records, statements (new ones
 inserted, known ones only widen their first/last-seen window), the entity and
 edge projection rows they touch, the search index, and the graph version
 counter that tells readers in other processes to refresh. Re-writing a batch
-changes nothing.
+changes nothing. The loops here run once per statement on the bulk path, so
+they avoid per-row allocations and look type facts up once per batch.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from intelgraph.store.projection import (
     caption_of,
     edge_endpoints,
     pick_schema,
+    schema_info,
     search_text,
 )
 
@@ -56,9 +58,22 @@ ENTITY_COLUMNS = (
     "first_seen_us",
     "last_seen_us",
 )
-
-
+RECORD_COLUMNS = (
+    "id",
+    "source_id",
+    "run_id",
+    "uri",
+    "location",
+    "media_type",
+    "content",
+    "labelset_id",
+    "created_us",
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NODE_CACHE_LIMIT = 2_000_000
+MAX_ID = 64  # entity, source, record and run ids, property names (both backends enforce it)
+MAX_VALUE = 65_536
+_INVALID_HINT = "nothing from this batch was written; fix the input and write it again"
 
 
 def to_us(moment: datetime) -> int:
@@ -107,31 +122,43 @@ class WriteResult:
         )
 
 
-def _check_input(statements: Sequence[Statement], records: Sequence[Record]) -> None:
-    """Reject malformed input before the transaction touches anything."""
-    for position, s in enumerate(statements):
-        problem = None
-        if not isinstance(s, Statement):
-            problem = f"expected a Statement, got {type(s).__name__}"
-        elif not isinstance(s.labels, Labels):
-            problem = "its labels are missing"
-        elif not all(isinstance(v, str) and v for v in (s.entity_id, s.prop, s.source_id)):
-            problem = "entity id, property and source id must be non-empty text"
-        elif not isinstance(s.value, str) or not s.value:
-            problem = "its value must be non-empty text"
-        elif not isinstance(s.record_id, str) or not s.record_id:
-            problem = "it does not name the record it came from"
-        if problem:
-            raise InvalidInput(
-                f"statement {position} of the batch is invalid: {problem}",
-                hint="nothing from this batch was written; fix the input and write it again",
-            )
-    for position, r in enumerate(records):
-        if not isinstance(r, Record) or not isinstance(r.content, bytes):
-            raise InvalidInput(
-                f"record {position} of the batch is invalid: content must be bytes",
-                hint="nothing from this batch was written",
-            )
+def _invalid(position: int, problem: str) -> InvalidInput:
+    return InvalidInput(
+        f"statement {position} of the batch is invalid: {problem}", hint=_INVALID_HINT
+    )
+
+
+def _check(position: int, s: Any) -> None:
+    """Say precisely what is wrong with a statement that failed the fast check."""
+    if not isinstance(s, Statement):
+        raise _invalid(position, f"expected a Statement, got {type(s).__name__}")
+    if not isinstance(s.labels, Labels):
+        raise _invalid(position, "its labels are missing")
+    if not all(isinstance(v, str) and v for v in (s.entity_id, s.prop, s.source_id)):
+        raise _invalid(position, "entity id, property and source id must be non-empty text")
+    if not isinstance(s.value, str) or not s.value:
+        raise _invalid(position, "its value must be non-empty text")
+    if not isinstance(s.record_id, str) or not s.record_id:
+        raise _invalid(position, "it does not name the record it came from")
+    if any("\x00" in v for v in (s.entity_id, s.prop, s.value, s.source_id, s.record_id)) or (
+        isinstance(s.run_id, str) and "\x00" in s.run_id
+    ):
+        raise _invalid(position, "text must not contain NUL characters")
+    if s.run_id is not None and not isinstance(s.run_id, str):
+        raise _invalid(position, "run_id must be text")
+    if (
+        max(len(s.entity_id), len(s.prop), len(s.source_id), len(s.record_id), len(s.run_id or ""))
+        > MAX_ID
+    ):
+        raise _invalid(position, f"ids and property names are at most {MAX_ID} characters")
+    if len(s.value) > MAX_VALUE:
+        raise _invalid(
+            position,
+            f"values are at most {MAX_VALUE} characters; store long text as a document record",
+        )
+    for moment in (s.first_seen, s.last_seen):
+        if moment is not None and not isinstance(moment, datetime):
+            raise _invalid(position, "first_seen and last_seen must be datetimes")
 
 
 class NodeIds:
@@ -141,21 +168,23 @@ class NodeIds:
         self._cache: dict[str, int] = {}
 
     def resolve(self, dialect: Dialect, cursor: Any, ids: Iterable[str]) -> dict[str, int]:
+        cache = self._cache
+        if len(cache) > _NODE_CACHE_LIMIT:
+            cache.clear()
         wanted = set(ids)
-        missing = [i for i in wanted if i not in self._cache]
+        missing = [i for i in wanted if i not in cache]
         if missing:
             for nid, entity_id in dialect.select_in(
                 cursor, dialect.sql("SELECT nid, id FROM nodes WHERE id"), missing
             ):
-                self._cache[entity_id] = nid
-            fresh = sorted(i for i in missing if i not in self._cache)
+                cache[entity_id] = nid
+            fresh = sorted(i for i in missing if i not in cache)
             if fresh:
                 new_ids = dialect.allocate_ids(cursor, "nodes", "nid", len(fresh))
-                dialect.bulk_insert(
-                    cursor, "nodes", ("nid", "id"), list(zip(new_ids, fresh, strict=True))
-                )
-                self._cache.update(zip(fresh, new_ids, strict=True))
-        return {i: self._cache[i] for i in wanted}
+                pairs = list(zip(new_ids, fresh, strict=True))
+                dialect.bulk_insert(cursor, "nodes", ("nid", "id"), pairs)
+                cache.update(zip(fresh, new_ids, strict=True))
+        return {i: cache[i] for i in wanted}
 
     def forget(self) -> None:
         """Drop cached ids (after a rolled-back transaction)."""
@@ -177,21 +206,23 @@ class BatchWriter:
         statements: Sequence[Statement],
         records: Sequence[Record] = (),
     ) -> WriteResult:
-        _check_input(statements, records)
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        rows, used_labels = self._statement_rows(statements)
+        self._check_records(records)
         label_ids = self.labels.intern_many(
-            connection, [s.labels for s in statements] + [r.labels for r in records]
+            connection, list(used_labels) + [r.labels for r in records]
         )
+        rows = [(*row[:8], label_ids[row[8]], row[9], row[10]) for row in rows]
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         records_new = self._write_records(cursor, records, label_ids)
-        rows = self._statement_rows(statements, label_ids)
         new_rows, widened = self._split_known(cursor, rows)
         self.dialect.bulk_insert(cursor, "statements", STATEMENT_COLUMNS, new_rows)
         if widened:
             cursor.executemany(
                 self.dialect.sql(
-                    "UPDATE statements SET first_seen_us = ?, last_seen_us = ? WHERE id = ?"
+                    "UPDATE statements SET first_seen_us = ?, last_seen_us = ? "
+                    "WHERE entity_id = ? AND id = ?"
                 ),
-                [(row[9], row[10], row[0]) for row in widened],
+                [(row[9], row[10], row[1], row[0]) for row in widened],
             )
         entities_new, entities_updated, edges_new = self._project(cursor, new_rows, widened)
         result = WriteResult(
@@ -210,6 +241,72 @@ class BatchWriter:
                 )
             )
         return result
+
+    def _statement_rows(
+        self, statements: Sequence[Statement]
+    ) -> tuple[list[tuple[Any, ...]], set[Labels]]:
+        """Validated rows keyed by statement id (labels still as objects); duplicates in
+        a batch merge their seen windows. Nothing is written until every row passes."""
+        now = utcnow()
+        micros: dict[datetime | None, int] = {None: to_us(now)}
+        known_schemata: set[str] = set()
+        used_labels: set[Labels] = set()
+        by_id: dict[str, list[Any]] = {}
+        for position, s in enumerate(statements):
+            if (
+                type(s) is not Statement
+                or type(s.labels) is not Labels
+                or not (s.entity_id and s.prop and s.value and s.source_id and s.record_id)
+                or type(s.value) is not str
+                or "\x00" in s.entity_id + s.prop + s.value + s.source_id + s.record_id
+                or (s.run_id is not None and (type(s.run_id) is not str or "\x00" in s.run_id))
+                or max(len(s.entity_id), len(s.prop), len(s.source_id), len(s.record_id)) > MAX_ID
+                or len(s.value) > MAX_VALUE
+                or (s.run_id is not None and len(s.run_id) > MAX_ID)
+            ):
+                _check(position, s)
+            if s.schema not in known_schemata:
+                self.ontology.get(s.schema)  # unknown schema: OntologyError, nothing written
+                known_schemata.add(s.schema)
+            first = micros.get(s.first_seen)
+            if first is None:
+                _check(position, s)
+                first = micros[s.first_seen] = to_us(s.first_seen)
+            last = first if s.last_seen is None else micros.get(s.last_seen)
+            if last is None:
+                _check(position, s)
+                last = micros[s.last_seen] = to_us(s.last_seen)  # type: ignore[arg-type]
+            if last < first:
+                last = first
+            used_labels.add(s.labels)
+            sid = s.id
+            row = by_id.get(sid)
+            if row is None:
+                by_id[sid] = [
+                    sid,
+                    s.entity_id,
+                    s.schema,
+                    s.prop,
+                    s.value,
+                    s.source_id,
+                    s.record_id,
+                    s.run_id,
+                    s.labels,
+                    first,
+                    last,
+                ]
+            else:
+                row[9] = min(row[9], first)
+                row[10] = max(row[10], last)
+        return [tuple(row) for row in by_id.values()], used_labels
+
+    def _check_records(self, records: Sequence[Record]) -> None:
+        for position, r in enumerate(records):
+            if not isinstance(r, Record) or not isinstance(r.content, bytes):
+                raise InvalidInput(
+                    f"record {position} of the batch is invalid: content must be bytes",
+                    hint=_INVALID_HINT,
+                )
 
     def _write_records(
         self, cursor: Any, records: Sequence[Record], label_ids: dict[Labels, int]
@@ -239,65 +336,28 @@ class BatchWriter:
             for rid, r in unique.items()
             if rid not in known
         ]
-        self.dialect.bulk_insert(
-            cursor,
-            "records",
-            (
-                "id",
-                "source_id",
-                "run_id",
-                "uri",
-                "location",
-                "media_type",
-                "content",
-                "labelset_id",
-                "created_us",
-            ),
-            fresh,
-        )
+        self.dialect.bulk_insert(cursor, "records", RECORD_COLUMNS, fresh)
         return len(fresh)
-
-    def _statement_rows(
-        self, statements: Sequence[Statement], label_ids: dict[Labels, int]
-    ) -> list[tuple[Any, ...]]:
-        """Rows keyed by statement id; duplicates in a batch merge their windows."""
-        by_id: dict[str, list[Any]] = {}
-        for s in statements:
-            self.ontology.get(s.schema)  # unknown schema: OntologyError before any write
-            first, last = to_us(s.first_seen), to_us(s.seen_until)
-            sid = s.id
-            row = by_id.get(sid)
-            if row is None:
-                by_id[sid] = [
-                    sid,
-                    s.entity_id,
-                    s.schema,
-                    s.prop,
-                    s.value,
-                    s.source_id,
-                    s.record_id,
-                    s.run_id,
-                    label_ids[s.labels],
-                    first,
-                    max(first, last),
-                ]
-            else:
-                row[9] = min(row[9], first)
-                row[10] = max(row[10], last)
-        return [tuple(row) for row in by_id.values()]
 
     def _split_known(
         self, cursor: Any, rows: list[tuple[Any, ...]]
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """New rows, and known rows whose seen window grows (with the merged window)."""
+        """New rows, and known rows whose seen window grows (with the merged window).
+
+        Statements are clustered by entity, so the lookup goes by entity id.
+        """
         known = {
             sid: (first, last)
             for sid, first, last in self.dialect.select_in(
                 cursor,
-                self.dialect.sql("SELECT id, first_seen_us, last_seen_us FROM statements WHERE id"),
-                [row[0] for row in rows],
+                self.dialect.sql(
+                    "SELECT id, first_seen_us, last_seen_us FROM statements WHERE entity_id"
+                ),
+                list({row[1] for row in rows}),
             )
         }
+        if not known:
+            return rows, []
         new_rows: list[tuple[Any, ...]] = []
         widened: list[tuple[Any, ...]] = []
         for row in rows:
@@ -305,9 +365,7 @@ class BatchWriter:
             if seen is None:
                 new_rows.append(row)
             elif row[9] < seen[0] or row[10] > seen[1]:
-                merged = list(row)
-                merged[9], merged[10] = min(row[9], seen[0]), max(row[10], seen[1])
-                widened.append(tuple(merged))
+                widened.append((*row[:9], min(row[9], seen[0]), max(row[10], seen[1])))
         return new_rows, widened
 
     def _project(
@@ -316,26 +374,33 @@ class BatchWriter:
         """Fold new and widened statements into entity/edge rows; returns counts."""
         if not new_rows and not widened:
             return 0, 0, 0
-        touched = new_rows + widened
+        touched = new_rows + widened if widened else new_rows
         nids = self.nodes.resolve(self.dialect, cursor, {row[1] for row in touched})
         existing = self._load_entities(cursor, {(nids[row[1]], row[8]) for row in touched})
         fresh: dict[tuple[int, int], EntityRow] = {}
         changed: set[tuple[int, int]] = set()
         for row in touched:
             key = (nids[row[1]], row[8])
-            entity = existing.get(key) or fresh.get(key)
+            entity = fresh.get(key)
             if entity is None:
-                entity = fresh[key] = EntityRow(nid=key[0], labelset_id=key[1], schema=row[2])
-            else:
+                entity = existing.get(key)
+                if entity is None:
+                    entity = fresh[key] = EntityRow(
+                        nid=key[0], labelset_id=key[1], schema=row[2], first_seen_us=row[9]
+                    )
+                else:
+                    changed.add(key)
+                    entity.schema = pick_schema(self.ontology, entity.schema, row[2])
+            elif entity.schema != row[2]:
                 entity.schema = pick_schema(self.ontology, entity.schema, row[2])
-                changed.add(key)
             entity.add(row[3], row[4])
             entity.widen(row[9], row[10])
-        updated = [existing[key] for key in changed if key in existing]
-        self._insert_entities(cursor, list(fresh.values()))
+        updated = [existing[key] for key in changed]
+        created = list(fresh.values())
+        self._insert_entities(cursor, created)
         self._update_entities(cursor, updated)
-        edges_new = self._insert_edges(cursor, list(fresh.values()) + updated)
-        return len(fresh), len(updated), edges_new
+        edges_new = self._insert_edges(cursor, created + updated)
+        return len(created), len(updated), edges_new
 
     def _load_entities(
         self, cursor: Any, keys: set[tuple[int, int]]
@@ -357,6 +422,7 @@ class BatchWriter:
         return found
 
     def _entity_tuple(self, entity: EntityRow) -> tuple[Any, ...]:
+        entity.finish()
         return (
             entity.row_id,
             entity.nid,
@@ -364,7 +430,7 @@ class BatchWriter:
             entity.schema,
             caption_of(self.ontology, entity.schema, entity.properties),
             entity.properties_json(),
-            self.ontology.get(entity.schema).is_edge,
+            schema_info(self.ontology, entity.schema).is_edge,
             entity.first_seen_us,
             entity.last_seen_us,
         )
@@ -372,9 +438,8 @@ class BatchWriter:
     def _insert_entities(self, cursor: Any, rows: list[EntityRow]) -> None:
         if not rows:
             return
-        for entity, row_id in zip(
-            rows, self.dialect.allocate_ids(cursor, "entities", "row_id", len(rows)), strict=True
-        ):
+        row_ids = self.dialect.allocate_ids(cursor, "entities", "row_id", len(rows))
+        for entity, row_id in zip(rows, row_ids, strict=True):
             entity.row_id = row_id
         self.dialect.bulk_insert(
             cursor, "entities", ENTITY_COLUMNS, [self._entity_tuple(e) for e in rows]
@@ -394,17 +459,18 @@ class BatchWriter:
         self.dialect.write_search(cursor, self._search_rows(rows), replace=True)
 
     def _search_rows(self, rows: list[EntityRow]) -> list[tuple[int, str]]:
-        out: list[tuple[int, str]] = []
-        for entity in rows:
-            assert entity.row_id is not None  # set on insert or load
-            out.append(
-                (entity.row_id, search_text(self.ontology, entity.schema, entity.properties))
-            )
-        return out
+        ontology = self.ontology
+        return [
+            (entity.row_id, search_text(ontology, entity.schema, entity.properties))
+            for entity in rows
+            if entity.row_id is not None
+        ]
 
     def _insert_edges(self, cursor: Any, rows: list[EntityRow]) -> int:
         candidates: dict[tuple[int, int], tuple[str, str, str]] = {}
         for entity in rows:
+            if not schema_info(self.ontology, entity.schema).is_edge:
+                continue
             ends = edge_endpoints(self.ontology, entity.schema, entity.properties)
             if ends is not None:
                 candidates[(entity.nid, entity.labelset_id)] = (entity.schema, *ends)
@@ -418,18 +484,16 @@ class BatchWriter:
                 sorted({nid for nid, _ in candidates}),
             )
         }
-        todo = {key: value for key, value in candidates.items() if key not in present}
+        todo = sorted((key, value) for key, value in candidates.items() if key not in present)
         if not todo:
             return 0
         endpoint_ids = self.nodes.resolve(
-            self.dialect, cursor, {end for _, src, dst in todo.values() for end in (src, dst)}
+            self.dialect, cursor, {end for _, (_, src, dst) in todo for end in (src, dst)}
         )
         row_ids = self.dialect.allocate_ids(cursor, "edges", "row_id", len(todo))
         edge_rows = [
             (row_id, nid, labelset_id, schema, endpoint_ids[src], endpoint_ids[dst])
-            for row_id, ((nid, labelset_id), (schema, src, dst)) in zip(
-                row_ids, sorted(todo.items()), strict=True
-            )
+            for row_id, ((nid, labelset_id), (schema, src, dst)) in zip(row_ids, todo, strict=True)
         ]
         self.dialect.bulk_insert(
             cursor, "edges", ("row_id", "nid", "labelset_id", "schema", "src", "dst"), edge_rows

@@ -78,9 +78,11 @@ def upgrade() -> None:
         sa.Column("labelset_id", sa.Integer, nullable=False),
         _us("created_us"),
     )
+    # Clustered by entity (WITHOUT ROWID on SQLite): one B-tree serves both the
+    # uniqueness check and "all statements of this entity" reads.
     op.create_table(
         "statements",
-        sa.Column("id", sa.String(40), primary_key=True),
+        sa.Column("id", sa.String(40), nullable=False),
         _id("entity_id"),
         _id("schema"),
         _id("prop"),
@@ -91,8 +93,9 @@ def upgrade() -> None:
         sa.Column("labelset_id", sa.Integer, nullable=False),
         _us("first_seen_us"),
         _us("last_seen_us"),
+        sa.PrimaryKeyConstraint("entity_id", "id", name="pk_statements"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_statements_entity", "statements", ["entity_id"])
     op.create_table(
         "nodes",
         sa.Column("nid", sa.Integer, primary_key=True, autoincrement=True),
