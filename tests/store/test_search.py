@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from intelgraph.store import Store
 from tests.store.builders import EVERYTHING, NOBODY_SPECIAL, SECRET_FIN, company, entity, person
 
@@ -78,3 +80,23 @@ def test_search_index_follows_updates(store: Store) -> None:
     store.write(entity("p1", "Person", {"alias": "Zephyrine"}, record="r2"))
     assert [h.entity.id for h in store.search(EVERYTHING, "zephyrine").hits] == ["p1"]
     assert [h.entity.id for h in store.search(EVERYTHING, "anna").hits] == ["p1"]
+
+
+def test_totals_are_capped_for_very_common_words(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intelgraph.store import search as search_module
+    from intelgraph.store import store as store_module
+
+    for module in (search_module, store_module):
+        monkeypatch.setattr(module, "COUNT_CAP", 4)
+    store.write([s for i in range(9) for s in person(f"p{i}", f"Common Name {i}", record=f"r{i}")])
+    page = store.search(EVERYTHING, "common", first=3)
+    assert page.total == 4
+    assert page.total_is_capped
+    seen = [h.entity.id for h in page.hits]
+    while page.next_cursor:
+        page = store.search(EVERYTHING, "common", first=3, after=page.next_cursor)
+        seen += [h.entity.id for h in page.hits]
+    assert sorted(seen) == [f"p{i}" for i in range(9)]
+    assert not store.search(EVERYTHING, "name 3").total_is_capped

@@ -76,12 +76,13 @@ def search(
     if as_json:
         body = {
             "total": page.total,
+            "total_is_capped": page.total_is_capped,
             "next": page.next_cursor,
             "hits": [{**_entity_json(h.entity), "score": h.score} for h in page.hits],
         }
         typer.echo(json.dumps(body, indent=2))
         return
-    table = Table(title=f"{page.total} match(es)")
+    table = Table(title=f"{page.total}{'+' if page.total_is_capped else ''} match(es)")
     table.add_column("id", no_wrap=True)
     for header in ("type", "caption", "labels"):
         table.add_column(header)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, text
 
 IntArray = npt.NDArray[np.int64]
+_CHUNK = 500_000
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -111,10 +112,17 @@ class AdjacencyIndex:
 
     # -- loading -------------------------------------------------------------
 
-    def refresh(self, connection: Connection, *, force: bool = False) -> bool:
-        """Load what other writers added; returns True when anything changed."""
-        row = connection.execute(text("SELECT value FROM meta WHERE key = 'graph_version'")).first()
-        version = int(row[0]) if row else 0
+    def refresh(
+        self, connection: Connection, *, version: int | None = None, force: bool = False
+    ) -> bool:
+        """Load what other writers added; returns True when anything changed.
+
+        ``version`` is the ``graph_version`` the caller has just read, if any."""
+        if version is None:
+            row = connection.execute(
+                text("SELECT value FROM meta WHERE key = 'graph_version'")
+            ).first()
+            version = int(row[0]) if row else 0
         if version == self.version and not force:
             return False
         with self._lock:
@@ -127,30 +135,38 @@ class AdjacencyIndex:
             self.version = version
         return True
 
+    def _rows(self, connection: Connection, sql: str, last: int) -> Iterator[list[Any]]:
+        """Rows after ``last`` in chunks, through the driver cursor (no per-row objects)."""
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        marker = "?" if connection.dialect.name == "sqlite" else "%s"
+        cursor.execute(sql.replace(":last", marker), (last,))
+        while True:
+            chunk = cursor.fetchmany(_CHUNK)
+            if not chunk:
+                return
+            yield chunk
+
     def _load_nodes(self, connection: Connection) -> None:
-        rows = connection.execute(
-            text("SELECT nid, id FROM nodes WHERE nid > :last ORDER BY nid"),
-            {"last": self._last_node},
-        ).all()
-        if not rows:
-            return
-        top = rows[-1][0]
-        width = max(self.node_ids.dtype.itemsize, max(len(r[1]) for r in rows))
-        grown = np.zeros(max(top + 1, 2 * len(self.node_ids)), dtype=f"S{width}")
-        grown[: len(self.node_ids)] = self.node_ids
-        nids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        grown[nids] = np.array([r[1].encode() for r in rows], dtype=f"S{width}")
-        self.node_ids = grown
-        self._last_node = top
+        for rows in self._rows(
+            connection, "SELECT nid, id FROM nodes WHERE nid > :last ORDER BY nid", self._last_node
+        ):
+            nids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            ids = np.array([r[1] for r in rows], dtype=np.bytes_)
+            top = int(nids[-1])
+            width = max(self.node_ids.dtype.itemsize, ids.dtype.itemsize)
+            if top >= len(self.node_ids) or width > self.node_ids.dtype.itemsize:
+                grown = np.zeros(max(top + 1, 2 * len(self.node_ids)), dtype=f"S{width}")
+                grown[: len(self.node_ids)] = self.node_ids
+                self.node_ids = grown
+            self.node_ids[nids] = ids
+            self._last_node = top
 
     def _load_entities(self, connection: Connection) -> None:
-        rows = connection.execute(
-            text(
-                "SELECT row_id, nid, labelset_id FROM entities WHERE row_id > :last ORDER BY row_id"
-            ),
-            {"last": self._last_entity_row},
-        ).all()
-        if rows:
+        for rows in self._rows(
+            connection,
+            "SELECT row_id, nid, labelset_id FROM entities WHERE row_id > :last ORDER BY row_id",
+            self._last_entity_row,
+        ):
             data = np.array(rows, dtype=np.int64)
             self._ent_nid.extend(data[:, 1])
             self._ent_label.extend(data[:, 2])
@@ -158,29 +174,32 @@ class AdjacencyIndex:
             self._last_entity_row = int(data[-1, 0])
 
     def _load_edges(self, connection: Connection) -> None:
-        rows = connection.execute(
-            text(
-                "SELECT row_id, nid, labelset_id, schema, src, dst FROM edges "
-                "WHERE row_id > :last ORDER BY row_id"
-            ),
-            {"last": self._last_edge_row},
-        ).all()
-        if not rows:
-            return
         first_index = self.e_nid.size
-        self.e_nid.extend([r[1] for r in rows])
-        self.e_label.extend([r[2] for r in rows])
-        self._max_label = max(self._max_label, max(r[2] for r in rows))
-        self.e_schema.extend([self._schema_code(r[3]) for r in rows])
-        self.e_src.extend([r[4] for r in rows])
-        self.e_dst.extend([r[5] for r in rows])
-        self._last_edge_row = rows[-1][0]
-        if self._csr_out is None or len(rows) > max(50_000, self._csr_edges // 10):
+        for rows in self._rows(
+            connection,
+            "SELECT row_id, nid, labelset_id, src, dst, schema FROM edges "
+            "WHERE row_id > :last ORDER BY row_id",
+            self._last_edge_row,
+        ):
+            data = np.array([r[:5] for r in rows], dtype=np.int64)
+            self.e_nid.extend(data[:, 1])
+            self.e_label.extend(data[:, 2])
+            self.e_src.extend(data[:, 3])
+            self.e_dst.extend(data[:, 4])
+            self.e_schema.extend([self._schema_code(r[5]) for r in rows])
+            self._max_label = max(self._max_label, int(data[:, 2].max()))
+            self._last_edge_row = int(data[-1, 0])
+        added = range(first_index, self.e_nid.size)
+        if not added:
+            return
+        pending = self.e_nid.size - self._csr_edges
+        if self._csr_out is None or pending > max(50_000, self._csr_edges // 10):
             self._rebuild()
-        else:
-            for offset, r in enumerate(rows):
-                self._delta_out[r[4]].append(first_index + offset)
-                self._delta_in[r[5]].append(first_index + offset)
+            return
+        src, dst = self.e_src.view, self.e_dst.view
+        for index in added:
+            self._delta_out[int(src[index])].append(index)
+            self._delta_in[int(dst[index])].append(index)
 
     def _schema_code(self, name: str) -> int:
         code = self.schema_codes.get(name)
@@ -277,7 +296,9 @@ class AdjacencyIndex:
         return bytes(self.node_ids[nid]).decode()
 
     def node_id_list(self, nids: IntArray | Sequence[int]) -> list[str]:
-        return [value.decode() for value in self.node_ids[np.asarray(nids, dtype=np.int64)]]
+        """Entity ids of node ids, decoded in one vectorised step."""
+        raw = self.node_ids[np.asarray(nids, dtype=np.int64)]
+        return raw.astype(str).tolist()  # type: ignore[no-any-return]
 
     def stats(self) -> dict[str, Any]:
         return {

@@ -61,14 +61,20 @@ def neighbors(
         start = int(np.searchsorted(keys, after, side="right"))
         keys, first = keys[start:], first[start:]
     page = first[: limit + 1]
+    shown = page[:limit]
+    chosen = edge_index[shown]
+    edge_ids = index.node_id_list(index.e_nid.view[chosen])
+    other_ids = index.node_id_list(other[shown])
+    names = index.schema_names
     items = [
-        Neighbor(
-            edge_id=index.node_id(int(index.e_nid.view[edge_index[i]])),
-            edge_schema=index.schema_names[int(index.e_schema.view[edge_index[i]])],
-            direction=Direction.OUT if outgoing[i] else Direction.IN,
-            entity_id=index.node_id(int(other[i])),
+        Neighbor(edge_id, names[code], Direction.OUT if out else Direction.IN, other_id)
+        for edge_id, code, out, other_id in zip(
+            edge_ids,
+            index.e_schema.view[chosen].tolist(),
+            outgoing[shown].tolist(),
+            other_ids,
+            strict=True,
         )
-        for i in page[:limit]
     ]
     return items, len(page) > limit
 

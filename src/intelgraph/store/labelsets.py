@@ -79,6 +79,13 @@ class LabelRegistry:
         self.refresh(connection)
         return self._by_key[key]
 
+    def forget(self) -> None:
+        """Drop everything cached (after a rolled-back write created label sets)."""
+        with self._lock:
+            self._by_key.clear()
+            self._by_id.clear()
+            self._visible.clear()
+
     def intern_many(self, connection: Connection, labels: Iterable[Labels]) -> dict[Labels, int]:
         return {item: self.intern(connection, item) for item in set(labels)}
 

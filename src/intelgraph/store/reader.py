@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 _ENTITY_COLUMNS = "n.id, e.labelset_id, e.schema, e.properties, e.first_seen_us, e.last_seen_us"
 _STATEMENT_COLUMNS = (
-    "id, entity_id, schema, prop, value, source_id, record_id, run_id, labelset_id, "
-    "first_seen_us, last_seen_us"
+    "st.id, st.entity_id, st.schema, st.prop, st.value, st.source_id, st.record_id, "
+    "st.run_id, st.labelset_id, st.first_seen_us, st.last_seen_us"
 )
 
 
@@ -116,8 +116,9 @@ class EntityReader:
             return []
         rows = connection.execute(
             text(
-                f"SELECT {_STATEMENT_COLUMNS} FROM statements WHERE entity_id IN :ids "
-                f"AND {in_clause('labelset_id', visible)} ORDER BY entity_id, prop, value, id"
+                f"SELECT {_STATEMENT_COLUMNS} FROM statements st JOIN nodes n ON n.nid = st.nid "
+                f"WHERE n.id IN :ids AND {in_clause('st.labelset_id', visible)} "
+                "ORDER BY st.entity_id, st.prop, st.value, st.id"
             ).bindparams(_expanding("ids")),
             {"ids": list(entity_ids)},
         ).all()

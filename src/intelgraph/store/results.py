@@ -12,7 +12,7 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from intelgraph.errors import InvalidInput
 from intelgraph.model import Entity
@@ -24,8 +24,7 @@ class Direction(StrEnum):
     BOTH = "both"
 
 
-@dataclass(frozen=True, slots=True)
-class Neighbor:
+class Neighbor(NamedTuple):
     """One visible edge from the start entity and the entity at its other end."""
 
     edge_id: str
@@ -76,9 +75,13 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
+    """One page of hits. ``total`` counts every visible match up to a cap; when
+    ``total_is_capped`` there are more than ``total``."""
+
     hits: list[SearchHit]
     total: int
     next_cursor: str | None
+    total_is_capped: bool = False
 
 
 def encode_cursor(kind: str, payload: dict[str, Any]) -> str:

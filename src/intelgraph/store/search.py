@@ -12,6 +12,7 @@ from intelgraph.store.labelsets import row_visible
 from intelgraph.store.textnorm import query_tokens
 
 MAX_PAGE = 1000
+COUNT_CAP = 10_000
 
 
 def _fts5_query(tokens: list[str]) -> str:
@@ -36,7 +37,8 @@ def search_ids(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[tuple[str, float]], int]:
-    """(entity id, score) best first for one page, and the viewer's total hit count."""
+    """(entity id, score) best first for one page, and the viewer's total hit count
+    (``COUNT_CAP + 1`` means "more than ``COUNT_CAP``")."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"page size must be between 1 and {MAX_PAGE}, got {limit}")
     tokens = query_tokens(query)
@@ -68,7 +70,11 @@ def search_ids(
         f"FROM {source} WHERE {condition} GROUP BY e.nid) m JOIN nodes n ON n.nid = m.nid "
         "ORDER BY m.score DESC, n.id LIMIT :limit OFFSET :offset"
     )
-    count_sql = text(f"{prefix}SELECT COUNT(DISTINCT e.nid) FROM {source} WHERE {condition}")
+    # Counting stops at COUNT_CAP so that a very common word costs no more than a page.
+    count_sql = text(
+        f"{prefix}SELECT COUNT(*) FROM (SELECT DISTINCT e.nid FROM {source} "
+        f"WHERE {condition} LIMIT {COUNT_CAP + 1}) c"
+    )
     if schemata is not None:
         page_sql = page_sql.bindparams(bindparam("schemata", expanding=True))
         count_sql = count_sql.bindparams(bindparam("schemata", expanding=True))

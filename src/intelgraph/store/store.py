@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from intelgraph.errors import IntelGraphError, InvalidInput, NotFound, StoreError
@@ -48,7 +48,7 @@ from intelgraph.store.results import (
     decode_cursor,
     encode_cursor,
 )
-from intelgraph.store.search import search_ids
+from intelgraph.store.search import COUNT_CAP, search_ids
 from intelgraph.store.writer import BatchWriter, WriteResult, from_us, to_us
 
 if TYPE_CHECKING:
@@ -229,6 +229,8 @@ class Store:
                     yield connection
             except BaseException:
                 self._writer.nodes.forget()
+                self._labels.forget()
+                self._version = -1
                 raise
 
     # -- reads -----------------------------------------------------------------
@@ -239,12 +241,16 @@ class Store:
             self._sync(connection)
             yield connection, self._labels.visible_ids(scope)
 
-    def _sync(self, connection: Connection) -> None:
-        row = connection.execute(text("SELECT value FROM meta WHERE key = 'graph_version'")).first()
+    def _sync(self, connection: Connection) -> int:
+        """Refresh cached label sets when any process has written; returns the version."""
+        cursor = _raw_cursor(connection)
+        cursor.execute("SELECT value FROM meta WHERE key = 'graph_version'")
+        row = cursor.fetchone()
         version = int(row[0]) if row else 0
         if version != self._version:
             self._labels.refresh(connection)
             self._version = version
+        return version
 
     def entity(self, scope: ViewerScope, entity_id: str, *, with_statements: bool = True) -> Entity:
         """One entity as the viewer may see it, with its statements and the records they
@@ -347,7 +353,14 @@ class Store:
             entities = self._reader.entities(connection, visible, [i for i, _ in ranked])
         hits = [SearchHit(entities[i], score) for i, score in ranked if i in entities]
         end = offset + len(ranked)
-        return SearchPage(hits, total, encode_cursor("search", {"p": end}) if end < total else None)
+        capped = total > COUNT_CAP
+        more = end < total or (capped and len(ranked) == first)
+        return SearchPage(
+            hits,
+            min(total, COUNT_CAP),
+            encode_cursor("search", {"p": end}) if more else None,
+            total_is_capped=capped,
+        )
 
     def counts(self, scope: ViewerScope) -> StoreStats:
         with self._read(scope) as (connection, visible):
@@ -362,9 +375,9 @@ class Store:
             }
             statements = connection.execute(
                 text(
-                    "SELECT COUNT(*) FROM statements st JOIN nodes n ON n.id = st.entity_id "
+                    "SELECT COUNT(*) FROM statements st "
                     f"WHERE {in_clause('st.labelset_id', visible)} AND EXISTS (SELECT 1 FROM "
-                    f"entities e WHERE e.nid = n.nid AND {row_visible('e', visible)})"
+                    f"entities e WHERE e.nid = st.nid AND {row_visible('e', visible)})"
                 )
             ).scalar_one()
         edge_count = sum(n for s, n in by_schema.items() if self.ontology.get(s).is_edge)
@@ -382,15 +395,14 @@ class Store:
         self, scope: ViewerScope, ids: Sequence[str]
     ) -> Iterator[tuple[frozenset[int], dict[str, int | None]]]:
         with self._read(scope) as (connection, visible):
-            self._graph.refresh(connection)
+            self._graph.refresh(connection, version=self._version)
             nids: dict[str, int | None] = dict.fromkeys(ids)
             if ids:
-                rows = connection.execute(
-                    text("SELECT id, nid FROM nodes WHERE id IN :ids").bindparams(
-                        bindparam("ids", expanding=True)
-                    ),
-                    {"ids": list(dict.fromkeys(ids))},
-                ).all()
+                rows = self._dialect.select_in(
+                    _raw_cursor(connection),
+                    self._dialect.sql("SELECT id, nid FROM nodes WHERE id"),
+                    list(nids),
+                )
                 nids.update({row[0]: int(row[1]) for row in rows})
         yield visible, nids
 
@@ -536,6 +548,11 @@ class Store:
             return int(
                 connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
             )
+
+
+def _raw_cursor(connection: Connection) -> Any:
+    """The driver's own cursor, for the few hot read queries that skip SQL compilation."""
+    return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
 def _not_found(entity_id: str) -> NotFound:

@@ -91,6 +91,7 @@ records = Table(
 statements = Table(
     "statements",
     metadata,
+    Column("nid", Integer, nullable=False),
     Column("id", String(40), nullable=False),
     Column("entity_id", String(64), nullable=False),
     Column("schema", String(64), nullable=False),
@@ -102,7 +103,7 @@ statements = Table(
     Column("labelset_id", Integer, nullable=False),
     Column("first_seen_us", BigInteger, nullable=False),
     Column("last_seen_us", BigInteger, nullable=False),
-    PrimaryKeyConstraint("entity_id", "id", name="pk_statements"),
+    PrimaryKeyConstraint("nid", "id", name="pk_statements"),
     sqlite_with_rowid=False,
 )
 

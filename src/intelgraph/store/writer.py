@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from intelgraph.errors import InvalidInput
-from intelgraph.model import Labels, Record, Statement, utcnow
+from intelgraph.model import Labels, Record, Statement, statement_id, utcnow
 from intelgraph.store.dialects import Dialect
 from intelgraph.store.labelsets import LabelRegistry
 from intelgraph.store.projection import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from intelgraph.ontology import Ontology
 
 STATEMENT_COLUMNS = (
+    "nid",
     "id",
     "entity_id",
     "schema",
@@ -206,23 +207,22 @@ class BatchWriter:
         statements: Sequence[Statement],
         records: Sequence[Record] = (),
     ) -> WriteResult:
-        rows, used_labels = self._statement_rows(statements)
         self._check_records(records)
-        label_ids = self.labels.intern_many(
-            connection, list(used_labels) + [r.labels for r in records]
-        )
-        rows = [(*row[:8], label_ids[row[8]], row[9], row[10]) for row in rows]
+        lists, label_ids = self._statement_rows(connection, statements)
+        label_ids.update(self.labels.intern_many(connection, [r.labels for r in records]))
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         records_new = self._write_records(cursor, records, label_ids)
+        nids = self.nodes.resolve(self.dialect, cursor, {row[1] for row in lists})
+        rows = [(nids[row[1]], *row) for row in lists]
         new_rows, widened = self._split_known(cursor, rows)
         self.dialect.bulk_insert(cursor, "statements", STATEMENT_COLUMNS, new_rows)
         if widened:
             cursor.executemany(
                 self.dialect.sql(
                     "UPDATE statements SET first_seen_us = ?, last_seen_us = ? "
-                    "WHERE entity_id = ? AND id = ?"
+                    "WHERE nid = ? AND id = ?"
                 ),
-                [(row[9], row[10], row[1], row[0]) for row in widened],
+                [(row[10], row[11], row[0], row[1]) for row in widened],
             )
         entities_new, entities_updated, edges_new = self._project(cursor, new_rows, widened)
         result = WriteResult(
@@ -243,62 +243,57 @@ class BatchWriter:
         return result
 
     def _statement_rows(
-        self, statements: Sequence[Statement]
-    ) -> tuple[list[tuple[Any, ...]], set[Labels]]:
-        """Validated rows keyed by statement id (labels still as objects); duplicates in
-        a batch merge their seen windows. Nothing is written until every row passes."""
-        now = utcnow()
-        micros: dict[datetime | None, int] = {None: to_us(now)}
+        self, connection: Connection, statements: Sequence[Statement]
+    ) -> tuple[list[list[Any]], dict[Labels, int]]:
+        """Validated rows keyed by statement id; duplicates in a batch merge their seen
+        windows. Raises before anything but new label sets is written (and those are
+        rolled back with the transaction)."""
+        micros: dict[datetime | None, int] = {None: to_us(utcnow())}
         known_schemata: set[str] = set()
-        used_labels: set[Labels] = set()
+        label_ids: dict[Labels, int] = {}
         by_id: dict[str, list[Any]] = {}
         for position, s in enumerate(statements):
+            if type(s) is not Statement:
+                _check(position, s)
+            entity_id, schema, prop, value, source_id, record_id, labels, seen, until, run = s
             if (
-                type(s) is not Statement
-                or type(s.labels) is not Labels
-                or not (s.entity_id and s.prop and s.value and s.source_id and s.record_id)
-                or type(s.value) is not str
-                or "\x00" in s.entity_id + s.prop + s.value + s.source_id + s.record_id
-                or (s.run_id is not None and (type(s.run_id) is not str or "\x00" in s.run_id))
-                or max(len(s.entity_id), len(s.prop), len(s.source_id), len(s.record_id)) > MAX_ID
-                or len(s.value) > MAX_VALUE
-                or (s.run_id is not None and len(s.run_id) > MAX_ID)
+                type(labels) is not Labels
+                or not (entity_id and prop and value and source_id and record_id)
+                or type(value) is not str
+                or "\x00" in entity_id + prop + value + source_id + record_id
+                or (run is not None and (type(run) is not str or "\x00" in run))
+                or max(len(entity_id), len(prop), len(source_id), len(record_id)) > MAX_ID
+                or len(value) > MAX_VALUE
+                or (run is not None and len(run) > MAX_ID)
             ):
                 _check(position, s)
-            if s.schema not in known_schemata:
-                self.ontology.get(s.schema)  # unknown schema: OntologyError, nothing written
-                known_schemata.add(s.schema)
-            first = micros.get(s.first_seen)
+            if schema not in known_schemata:
+                self.ontology.get(schema)  # unknown schema: OntologyError, nothing written
+                known_schemata.add(schema)
+            first = micros.get(seen)
             if first is None:
                 _check(position, s)
-                first = micros[s.first_seen] = to_us(s.first_seen)
-            last = first if s.last_seen is None else micros.get(s.last_seen)
+                first = micros[seen] = to_us(seen)
+            last = first if until is None else micros.get(until)
             if last is None:
                 _check(position, s)
-                last = micros[s.last_seen] = to_us(s.last_seen)  # type: ignore[arg-type]
+                last = micros[until] = to_us(until)  # type: ignore[arg-type]
             if last < first:
                 last = first
-            used_labels.add(s.labels)
-            sid = s.id
+            label_id = label_ids.get(labels)
+            if label_id is None:
+                label_id = label_ids[labels] = self.labels.intern(connection, labels)
+            sid = statement_id(entity_id, prop, value, source_id, record_id, labels)
             row = by_id.get(sid)
             if row is None:
                 by_id[sid] = [
-                    sid,
-                    s.entity_id,
-                    s.schema,
-                    s.prop,
-                    s.value,
-                    s.source_id,
-                    s.record_id,
-                    s.run_id,
-                    s.labels,
-                    first,
-                    last,
-                ]
+                    sid, entity_id, schema, prop, value, source_id, record_id, run, label_id,
+                    first, last,
+                ]  # fmt: skip
             else:
                 row[9] = min(row[9], first)
                 row[10] = max(row[10], last)
-        return [tuple(row) for row in by_id.values()], used_labels
+        return list(by_id.values()), label_ids
 
     def _check_records(self, records: Sequence[Record]) -> None:
         for position, r in enumerate(records):
@@ -344,16 +339,18 @@ class BatchWriter:
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """New rows, and known rows whose seen window grows (with the merged window).
 
-        Statements are clustered by entity, so the lookup goes by entity id.
+        Rows are ``(nid, id, entity_id, schema, prop, value, source_id, record_id,
+        run_id, labelset_id, first_us, last_us)``; statements are clustered by node id,
+        so the lookup goes by node id.
         """
         known = {
             sid: (first, last)
             for sid, first, last in self.dialect.select_in(
                 cursor,
                 self.dialect.sql(
-                    "SELECT id, first_seen_us, last_seen_us FROM statements WHERE entity_id"
+                    "SELECT id, first_seen_us, last_seen_us FROM statements WHERE nid"
                 ),
-                list({row[1] for row in rows}),
+                sorted({row[0] for row in rows}),
             )
         }
         if not known:
@@ -361,11 +358,11 @@ class BatchWriter:
         new_rows: list[tuple[Any, ...]] = []
         widened: list[tuple[Any, ...]] = []
         for row in rows:
-            seen = known.get(row[0])
+            seen = known.get(row[1])
             if seen is None:
                 new_rows.append(row)
-            elif row[9] < seen[0] or row[10] > seen[1]:
-                widened.append((*row[:9], min(row[9], seen[0]), max(row[10], seen[1])))
+            elif row[10] < seen[0] or row[11] > seen[1]:
+                widened.append((*row[:10], min(row[10], seen[0]), max(row[11], seen[1])))
         return new_rows, widened
 
     def _project(
@@ -375,26 +372,25 @@ class BatchWriter:
         if not new_rows and not widened:
             return 0, 0, 0
         touched = new_rows + widened if widened else new_rows
-        nids = self.nodes.resolve(self.dialect, cursor, {row[1] for row in touched})
-        existing = self._load_entities(cursor, {(nids[row[1]], row[8]) for row in touched})
+        existing = self._load_entities(cursor, {(row[0], row[9]) for row in touched})
         fresh: dict[tuple[int, int], EntityRow] = {}
         changed: set[tuple[int, int]] = set()
-        for row in touched:
-            key = (nids[row[1]], row[8])
+        for nid, _, _, schema, prop, value, _, _, _, label_id, first, last in touched:
+            key = (nid, label_id)
             entity = fresh.get(key)
             if entity is None:
                 entity = existing.get(key)
                 if entity is None:
                     entity = fresh[key] = EntityRow(
-                        nid=key[0], labelset_id=key[1], schema=row[2], first_seen_us=row[9]
+                        nid=nid, labelset_id=label_id, schema=schema, first_seen_us=first
                     )
                 else:
                     changed.add(key)
-                    entity.schema = pick_schema(self.ontology, entity.schema, row[2])
-            elif entity.schema != row[2]:
-                entity.schema = pick_schema(self.ontology, entity.schema, row[2])
-            entity.add(row[3], row[4])
-            entity.widen(row[9], row[10])
+                    entity.schema = pick_schema(self.ontology, entity.schema, schema)
+            elif entity.schema != schema:
+                entity.schema = pick_schema(self.ontology, entity.schema, schema)
+            entity.add(prop, value)
+            entity.widen(first, last)
         updated = [existing[key] for key in changed]
         created = list(fresh.values())
         self._insert_entities(cursor, created)
@@ -444,7 +440,7 @@ class BatchWriter:
         self.dialect.bulk_insert(
             cursor, "entities", ENTITY_COLUMNS, [self._entity_tuple(e) for e in rows]
         )
-        self.dialect.write_search(cursor, self._search_rows(rows), replace=False)
+        self.dialect.write_search(cursor, self._search_rows(rows, keep_empty=False), replace=False)
 
     def _update_entities(self, cursor: Any, rows: list[EntityRow]) -> None:
         if not rows:
@@ -456,15 +452,20 @@ class BatchWriter:
             ),
             [(t[3], t[4], t[5], t[6], t[7], t[8], t[0]) for t in map(self._entity_tuple, rows)],
         )
-        self.dialect.write_search(cursor, self._search_rows(rows), replace=True)
+        self.dialect.write_search(cursor, self._search_rows(rows, keep_empty=True), replace=True)
 
-    def _search_rows(self, rows: list[EntityRow]) -> list[tuple[int, str]]:
+    def _search_rows(self, rows: list[EntityRow], *, keep_empty: bool) -> list[tuple[int, str]]:
+        """(row id, folded text) to index; rows with no text (most edges) are skipped on
+        insert, but kept on update so that a stale index entry is replaced."""
         ontology = self.ontology
-        return [
-            (entity.row_id, search_text(ontology, entity.schema, entity.properties))
-            for entity in rows
-            if entity.row_id is not None
-        ]
+        out = []
+        for entity in rows:
+            if entity.row_id is None:
+                continue
+            body = search_text(ontology, entity.schema, entity.properties)
+            if body or keep_empty:
+                out.append((entity.row_id, body))
+        return out
 
     def _insert_edges(self, cursor: Any, rows: list[EntityRow]) -> int:
         candidates: dict[tuple[int, int], tuple[str, str, str]] = {}

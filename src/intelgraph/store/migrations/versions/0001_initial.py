@@ -78,10 +78,12 @@ def upgrade() -> None:
         sa.Column("labelset_id", sa.Integer, nullable=False),
         _us("created_us"),
     )
-    # Clustered by entity (WITHOUT ROWID on SQLite): one B-tree serves both the
-    # uniqueness check and "all statements of this entity" reads.
+    # Clustered by the entity's integer node id (WITHOUT ROWID on SQLite): one B-tree
+    # serves the uniqueness check and "all statements of this entity" reads, and new
+    # entities (increasing node ids) append at its end instead of landing at random.
     op.create_table(
         "statements",
+        sa.Column("nid", sa.Integer, nullable=False),
         sa.Column("id", sa.String(40), nullable=False),
         _id("entity_id"),
         _id("schema"),
@@ -93,7 +95,7 @@ def upgrade() -> None:
         sa.Column("labelset_id", sa.Integer, nullable=False),
         _us("first_seen_us"),
         _us("last_seen_us"),
-        sa.PrimaryKeyConstraint("entity_id", "id", name="pk_statements"),
+        sa.PrimaryKeyConstraint("nid", "id", name="pk_statements"),
         sqlite_with_rowid=False,
     )
     op.create_table(
