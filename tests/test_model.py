@@ -28,7 +28,13 @@ def test_classification_parse_rejects(raw: str | int) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"tenant": ""}, {"classification": -1}, {"compartments": frozenset({"a,b"})}],
+    [
+        {"tenant": ""},
+        {"classification": -1},
+        {"compartments": frozenset({"a,b"})},
+        {"compartments": {"A"}},
+        {"purposes": frozenset({" x"})},
+    ],
 )
 def test_labels_validate(kwargs: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):

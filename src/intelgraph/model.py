@@ -90,6 +90,11 @@ class Labels:
     compartments: frozenset[str] = frozenset()
     purposes: frozenset[str] = frozenset()
     residency: str | None = None
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        # Computed once: label sets are dictionary keys on every statement of a bulk load.
+        return self._hash
 
     def __post_init__(self) -> None:
         if not self.tenant or not isinstance(self.tenant, str):
@@ -98,12 +103,24 @@ class Labels:
             raise InvalidInput(
                 f"classification must be a non-negative integer, got {self.classification!r}"
             )
+        if not isinstance(self.compartments, frozenset) or not isinstance(self.purposes, frozenset):
+            raise InvalidInput(
+                "compartments and purposes must be frozensets", hint="use Labels.make(...)"
+            )
         for name in self.compartments | self.purposes:
-            if not name or "," in name or name != name.strip():
+            if not isinstance(name, str) or not name or "," in name or name != name.strip():
                 raise InvalidInput(
                     f"invalid compartment or purpose name {name!r}",
                     hint="names are non-empty and contain no commas or surrounding spaces",
                 )
+        identity = (
+            self.tenant,
+            self.classification,
+            self.compartments,
+            self.purposes,
+            self.residency,
+        )
+        object.__setattr__(self, "_hash", hash(identity))
 
     @classmethod
     def make(
@@ -222,11 +239,11 @@ def statement_id(
     """Content hash of a statement: the same assertion from the same record under the
     same labels has one id; re-labelled data is a new statement, so history is kept.
 
-    The fields are length-prefixed before hashing, which is unambiguous for any text
-    and several times cheaper than JSON on the bulk path.
+    The fields are joined with NUL, which the store refuses inside any of them (and
+    the labels key is JSON, which escapes it), so the encoding is unambiguous and
+    several times cheaper than JSON on the bulk path.
     """
-    parts = (entity_id, prop, value, source_id, record_id, _labels_key(labels))
-    content = "".join(f"{len(part)}:{part}" for part in parts)
+    content = "\x00".join((entity_id, prop, value, source_id, record_id, _labels_key(labels)))
     return hashlib.sha256(content.encode()).hexdigest()[:40]
 
 

@@ -197,3 +197,38 @@ def test_paths_name_the_missing_end_the_same_way_hidden_or_absent(store: Store) 
             store.paths(NOBODY_SPECIAL, target, "a")
         messages.append(info.value.message.replace(target, "ID"))
     assert len(set(messages)) == 1
+
+
+def test_reads_during_concurrent_writes_stay_consistent(store: Store) -> None:
+    import threading
+
+    store.write(person("hub", "Hub"))
+    errors: list[BaseException] = []
+    counts: list[list[int]] = [[], [], []]
+    done = threading.Event()
+
+    def reader(seen: list[int]) -> None:
+        while not done.is_set():
+            try:
+                page = store.neighbors(EVERYTHING, "hub", limit=1000)
+                seen.append(len(page.items))
+                assert len({n.edge_id for n in page.items}) == len(page.items)
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=reader, args=(seen,)) for seen in counts]
+    for thread in threads:
+        thread.start()
+    for batch in range(20):
+        statements: list[Statement] = []
+        for i in range(batch * 10, batch * 10 + 10):
+            statements += person(f"n{i}", f"N{i}") + link(f"e{i}", "hub", f"n{i}")
+        store.write(statements)
+    done.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors[0]
+    for seen in counts:
+        assert seen == sorted(seen)  # a reader never sees the graph go backwards
+    assert len(store.neighbors(EVERYTHING, "hub", limit=1000).items) == 200

@@ -223,6 +223,10 @@ class AdjacencyIndex:
         cached = self._masks.get(visible_labels)
         if cached is not None:
             return cached
+        with self._lock:  # a consistent snapshot while a refresh may be appending
+            return self._make_masks(visible_labels)
+
+    def _make_masks(self, visible_labels: frozenset[int]) -> tuple[BoolArray, BoolArray]:
         size = max(self._max_label, max(visible_labels, default=0)) + 2
         label_mask = np.zeros(size, dtype=np.bool_)
         if visible_labels:
@@ -267,7 +271,20 @@ class AdjacencyIndex:
                 continue
             src, edge_index = self.edges_of(frontier, direction)
             other = (self.e_dst.view if direction else self.e_src.view)[edge_index]
-            keep = label_mask[self.e_label.view[edge_index]] & node_mask[other]
+            labels = self.e_label.view[edge_index]
+            if len(other) and (
+                int(other.max()) >= len(node_mask) or int(labels.max()) >= len(label_mask)
+            ):
+                # Rows loaded by a concurrent refresh after these masks were made:
+                # not visible to this read (fail closed).
+                fits = (other < len(node_mask)) & (labels < len(label_mask))
+                src, edge_index, other, labels = (
+                    src[fits],
+                    edge_index[fits],
+                    other[fits],
+                    labels[fits],
+                )
+            keep = label_mask[labels] & node_mask[other]
             if schema_codes is not None:
                 keep &= np.isin(self.e_schema.view[edge_index], schema_codes)
             parts.append(

@@ -389,13 +389,20 @@ class BatchWriter:
                     entity.schema = pick_schema(self.ontology, entity.schema, schema)
             elif entity.schema != schema:
                 entity.schema = pick_schema(self.ontology, entity.schema, schema)
-            entity.add(prop, value)
-            entity.widen(first, last)
+            values = entity.properties.get(prop)
+            if values is None:
+                entity.properties[prop] = [value]
+            elif value not in values:
+                values.append(value)
+            if first < entity.first_seen_us:
+                entity.first_seen_us = first
+            if last > entity.last_seen_us:
+                entity.last_seen_us = last
         updated = [existing[key] for key in changed]
         created = list(fresh.values())
         self._insert_entities(cursor, created)
         self._update_entities(cursor, updated)
-        edges_new = self._insert_edges(cursor, created + updated)
+        edges_new = self._insert_edges(cursor, created, updated)
         return len(created), len(updated), edges_new
 
     def _load_entities(
@@ -467,34 +474,37 @@ class BatchWriter:
                 out.append((entity.row_id, body))
         return out
 
-    def _insert_edges(self, cursor: Any, rows: list[EntityRow]) -> int:
+    def _insert_edges(self, cursor: Any, created: list[EntityRow], updated: list[EntityRow]) -> int:
+        """Edge rows for edge entities whose endpoints are now both known.
+
+        A freshly created entity row cannot have an edge row yet, so only updated
+        rows are checked against the table.
+        """
         candidates: dict[tuple[int, int], tuple[str, str, str]] = {}
-        for entity in rows:
-            if not schema_info(self.ontology, entity.schema).is_edge:
-                continue
-            ends = edge_endpoints(self.ontology, entity.schema, entity.properties)
-            if ends is not None:
-                candidates[(entity.nid, entity.labelset_id)] = (entity.schema, *ends)
-        if not candidates:
-            return 0
-        present = {
-            (nid, labelset_id)
-            for nid, labelset_id in self.dialect.select_in(
+        for group in (created, updated):
+            for entity in group:
+                if schema_info(self.ontology, entity.schema).is_edge:
+                    ends = edge_endpoints(self.ontology, entity.schema, entity.properties)
+                    if ends is not None:
+                        candidates[(entity.nid, entity.labelset_id)] = (entity.schema, *ends)
+        if updated and candidates:
+            for key in self.dialect.select_in(
                 cursor,
                 self.dialect.sql("SELECT nid, labelset_id FROM edges WHERE nid"),
-                sorted({nid for nid, _ in candidates}),
-            )
-        }
-        todo = sorted((key, value) for key, value in candidates.items() if key not in present)
-        if not todo:
+                sorted({entity.nid for entity in updated}),
+            ):
+                candidates.pop((key[0], key[1]), None)
+        if not candidates:
             return 0
         endpoint_ids = self.nodes.resolve(
-            self.dialect, cursor, {end for _, (_, src, dst) in todo for end in (src, dst)}
+            self.dialect, cursor, {end for _, src, dst in candidates.values() for end in (src, dst)}
         )
-        row_ids = self.dialect.allocate_ids(cursor, "edges", "row_id", len(todo))
+        row_ids = self.dialect.allocate_ids(cursor, "edges", "row_id", len(candidates))
         edge_rows = [
             (row_id, nid, labelset_id, schema, endpoint_ids[src], endpoint_ids[dst])
-            for row_id, ((nid, labelset_id), (schema, src, dst)) in zip(row_ids, todo, strict=True)
+            for row_id, ((nid, labelset_id), (schema, src, dst)) in zip(
+                row_ids, candidates.items(), strict=True
+            )
         ]
         self.dialect.bulk_insert(
             cursor, "edges", ("row_id", "nid", "labelset_id", "schema", "src", "dst"), edge_rows
