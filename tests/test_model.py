@@ -87,3 +87,25 @@ def test_judgement_id_is_order_independent() -> None:
     one = Judgement("a", "b", Decision.SAME, "ann")
     two = Judgement("b", "a", Decision.SAME, "ann", created_at=one.created_at)
     assert one.id == two.id
+
+
+field_text = st.text(alphabet=st.characters(blacklist_characters="\x00"), min_size=1, max_size=8)
+
+
+@given(
+    parts=st.tuples(field_text, field_text, field_text, field_text, field_text),
+    other=st.tuples(field_text, field_text, field_text, field_text, field_text),
+    labels=label_sets,
+)
+def test_statement_ids_are_deterministic_and_unambiguous(
+    parts: tuple[str, ...], other: tuple[str, ...], labels: Labels
+) -> None:
+    from intelgraph.model import statement_id
+
+    assert statement_id(*parts, labels) == statement_id(*parts, labels)
+    if parts != other:
+        assert statement_id(*parts, labels) != statement_id(*other, labels)
+    # Moving text across a field boundary changes the id ("ab"+"c" is not "a"+"bc").
+    shifted = (parts[0] + parts[1][0], parts[1][1:] or "x", *parts[2:])
+    if shifted != parts:
+        assert statement_id(*shifted, labels) != statement_id(*parts, labels)

@@ -193,3 +193,19 @@ def test_an_edge_to_a_hidden_entity_is_hidden_everywhere(store: Store) -> None:
     assert store.counts(NOBODY_SPECIAL).statements == 1
     with pytest.raises(NotFound):
         store.entity(NOBODY_SPECIAL, "l1")
+
+
+def test_judgements_never_name_hidden_entities(store: Store) -> None:
+    from intelgraph.model import Decision, Judgement
+
+    store.write(
+        person("a", "Anna") + person("b", "Anna B") + person("s", "Anna S", labels=SECRET_FIN)
+    )
+    store.put_judgement(Judgement("a", "b", Decision.SAME, "analyst", "same passport"))
+    store.put_judgement(Judgement("a", "s", Decision.NOT_SAME, "analyst", "different dates"))
+    low = store.judgements(NOBODY_SPECIAL, "a")
+    assert [(j.left_id, j.right_id) for j in low] == [("a", "b")]
+    assert len(store.judgements(EVERYTHING, "a")) == 2
+    assert store.judgements(NOBODY_SPECIAL, "s") == []
+    other_tenant = ViewerScope.make(tenant="acme", clearance=3)
+    assert store.judgements(other_tenant, "a") == []

@@ -314,7 +314,9 @@ class Store:
         ]
 
     def judgements(self, scope: ViewerScope, entity_id: str) -> list[Judgement]:
-        with self._read(scope) as (connection, _visible):
+        """Resolution decisions about an entity, only where the viewer may see both
+        sides: a judgement must not reveal the id of an entity it may not see."""
+        with self._read(scope) as (connection, visible):
             rows = connection.execute(
                 text(
                     "SELECT left_id, right_id, decision, author, reason, tenant, created_us "
@@ -323,8 +325,12 @@ class Store:
                 ),
                 {"tenant": scope.tenant, "id": entity_id},
             ).all()
+            ids = {entity_id} | {r[0] for r in rows} | {r[1] for r in rows}
+            seen = set(self._reader.entities(connection, visible, sorted(ids)))
         return [
-            Judgement(r[0], r[1], Decision(r[2]), r[3], r[4], r[5], from_us(r[6])) for r in rows
+            Judgement(r[0], r[1], Decision(r[2]), r[3], r[4], r[5], from_us(r[6]))
+            for r in rows
+            if r[0] in seen and r[1] in seen
         ]
 
     def search(
