@@ -232,3 +232,13 @@ def test_reads_during_concurrent_writes_stay_consistent(store: Store) -> None:
     for seen in counts:
         assert seen == sorted(seen)  # a reader never sees the graph go backwards
     assert len(store.neighbors(EVERYTHING, "hub", limit=1000).items) == 200
+
+
+def test_non_ascii_ids_survive_graph_reads(store: Store) -> None:
+    store.write(person("münchen-1", "Ärger GmbH Person") + person("東京", "Tokyo Person"))
+    store.write(link("kante-ü", "münchen-1", "東京"))
+    page = store.neighbors(EVERYTHING, "münchen-1")
+    assert [(n.edge_id, n.entity_id) for n in page.items] == [("kante-ü", "東京")]
+    assert [p.nodes for p in store.paths(EVERYTHING, "東京", "münchen-1")] == [
+        ("東京", "münchen-1")
+    ]

@@ -151,7 +151,10 @@ class AdjacencyIndex:
             connection, "SELECT nid, id FROM nodes WHERE nid > :last ORDER BY nid", self._last_node
         ):
             nids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            ids = np.array([r[1] for r in rows], dtype=np.bytes_)
+            try:
+                ids = np.array([r[1] for r in rows], dtype=np.bytes_)
+            except UnicodeEncodeError:  # non-ASCII ids: store their UTF-8 bytes
+                ids = np.array([r[1].encode() for r in rows], dtype=np.bytes_)
             top = int(nids[-1])
             width = max(self.node_ids.dtype.itemsize, ids.dtype.itemsize)
             if top >= len(self.node_ids) or width > self.node_ids.dtype.itemsize:
@@ -310,12 +313,15 @@ class AdjacencyIndex:
         )
 
     def node_id(self, nid: int) -> str:
-        return bytes(self.node_ids[nid]).decode()
+        return bytes(self.node_ids[nid]).decode()  # UTF-8, as stored by _load_nodes
 
     def node_id_list(self, nids: IntArray | Sequence[int]) -> list[str]:
         """Entity ids of node ids, decoded in one vectorised step."""
         raw = self.node_ids[np.asarray(nids, dtype=np.int64)]
-        return raw.astype(str).tolist()  # type: ignore[no-any-return]
+        try:
+            return raw.astype(str).tolist()  # type: ignore[no-any-return]
+        except UnicodeDecodeError:  # non-ASCII ids are stored as UTF-8
+            return [value.decode() for value in raw.tolist()]
 
     def stats(self) -> dict[str, Any]:
         return {
