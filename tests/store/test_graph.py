@@ -242,3 +242,16 @@ def test_non_ascii_ids_survive_graph_reads(store: Store) -> None:
     assert [p.nodes for p in store.paths(EVERYTHING, "東京", "münchen-1")] == [
         ("東京", "münchen-1")
     ]
+
+
+def test_node_id_cache_eviction_keeps_ids_right(store: Store) -> None:
+    store._writer.nodes._limit = 3  # force many generations
+    batch: list[Statement] = []
+    for i in range(12):
+        batch += person(f"n{i}", f"N{i}")
+    store.write(batch)
+    for i in range(12):
+        store.write(link(f"e{i}", f"n{i}", f"n{(i * 5 + 1) % 12}"))
+    for i in range(12):
+        page = store.neighbors(EVERYTHING, f"n{i}", direction="out")
+        assert [(n.edge_id, n.entity_id) for n in page.items] == [(f"e{i}", f"n{(i * 5 + 1) % 12}")]

@@ -71,7 +71,7 @@ RECORD_COLUMNS = (
     "created_us",
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NODE_CACHE_LIMIT = 2_000_000
+_NODE_CACHE_LIMIT = 2_000_000  # ids per generation (two are kept)
 MAX_ID = 64  # entity, source, record and run ids, property names (both backends enforce it)
 MAX_VALUE = 65_536
 _INVALID_HINT = "nothing from this batch was written; fix the input and write it again"
@@ -163,33 +163,56 @@ def _check(position: int, s: Any) -> None:
 
 
 class NodeIds:
-    """Entity id → integer node id; the mapping never changes once made."""
+    """Entity id → integer node id; the mapping never changes once made.
 
-    def __init__(self) -> None:
+    The cache keeps the ids worth keeping, edge endpoints (the same nodes are
+    referenced again and again), and drops its oldest half when full, so memory
+    stays bounded on loads of any size.
+    """
+
+    def __init__(self, limit: int = _NODE_CACHE_LIMIT) -> None:
         self._cache: dict[str, int] = {}
+        self._old: dict[str, int] = {}
+        self._limit = limit
 
-    def resolve(self, dialect: Dialect, cursor: Any, ids: Iterable[str]) -> dict[str, int]:
-        cache = self._cache
-        if len(cache) > _NODE_CACHE_LIMIT:
-            cache.clear()
-        wanted = set(ids)
-        missing = [i for i in wanted if i not in cache]
+    def resolve(
+        self, dialect: Dialect, cursor: Any, ids: Iterable[str], *, remember: bool = True
+    ) -> dict[str, int]:
+        cache, old = self._cache, self._old
+        found: dict[str, int] = {}
+        missing: list[str] = []
+        for entity_id in set(ids):
+            nid = cache.get(entity_id)
+            if nid is None:
+                nid = old.get(entity_id)
+                if nid is None:
+                    missing.append(entity_id)
+                    continue
+                if remember:
+                    cache[entity_id] = nid
+            found[entity_id] = nid
         if missing:
             for nid, entity_id in dialect.select_in(
                 cursor, dialect.sql("SELECT nid, id FROM nodes WHERE id"), missing
             ):
-                cache[entity_id] = nid
-            fresh = sorted(i for i in missing if i not in cache)
+                found[entity_id] = nid
+            fresh = sorted(i for i in missing if i not in found)
             if fresh:
                 new_ids = dialect.allocate_ids(cursor, "nodes", "nid", len(fresh))
-                pairs = list(zip(new_ids, fresh, strict=True))
-                dialect.bulk_insert(cursor, "nodes", ("nid", "id"), pairs)
-                cache.update(zip(fresh, new_ids, strict=True))
-        return {i: cache[i] for i in wanted}
+                dialect.bulk_insert(
+                    cursor, "nodes", ("nid", "id"), list(zip(new_ids, fresh, strict=True))
+                )
+                found.update(zip(fresh, new_ids, strict=True))
+            if remember:
+                cache.update((i, found[i]) for i in missing)
+        if len(cache) > self._limit:
+            self._old, self._cache = cache, {}
+        return found
 
     def forget(self) -> None:
         """Drop cached ids (after a rolled-back transaction)."""
         self._cache.clear()
+        self._old.clear()
 
 
 class BatchWriter:
@@ -212,7 +235,7 @@ class BatchWriter:
         label_ids.update(self.labels.intern_many(connection, [r.labels for r in records]))
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         records_new = self._write_records(cursor, records, label_ids)
-        nids = self.nodes.resolve(self.dialect, cursor, {row[1] for row in lists})
+        nids = self.nodes.resolve(self.dialect, cursor, {row[1] for row in lists}, remember=False)
         rows = [(nids[row[1]], *row) for row in lists]
         new_rows, widened = self._split_known(cursor, rows)
         self.dialect.bulk_insert(cursor, "statements", STATEMENT_COLUMNS, new_rows)
