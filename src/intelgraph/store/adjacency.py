@@ -53,25 +53,32 @@ class _Growable:
 
 
 class _Csr:
-    """Edges grouped by one endpoint, each group sorted by edge node id."""
+    """Edges grouped by one endpoint, each group sorted by edge node id.
 
-    def __init__(self, key: IntArray, edge_nid: IntArray, node_count: int) -> None:
+    Besides the edge index of each position it keeps, in the same order, the node
+    at the other end and the edge's label set, so that a node's edges are read as
+    contiguous slices instead of random gathers from the per-edge arrays.
+    """
+
+    def __init__(
+        self, key: IntArray, other: IntArray, labels: IntArray, edge_nid: IntArray, node_count: int
+    ) -> None:
         order = np.lexsort((edge_nid, key)).astype(np.int64)
         counts = np.bincount(key, minlength=node_count + 1)
         self.indptr: IntArray = np.zeros(node_count + 2, dtype=np.int64)
         np.cumsum(counts, out=self.indptr[1 : len(counts) + 1])
         self.indptr[len(counts) + 1 :] = self.indptr[len(counts)]
         self.order: IntArray = order
+        self.other: IntArray = other[order]
+        self.labels: IntArray = labels[order]
         self.node_count = node_count
 
-    def slice(self, node: int) -> IntArray:
-        if node > self.node_count:
-            return self.order[:0]
-        return self.order[self.indptr[node] : self.indptr[node + 1]]
-
     def gather(self, frontier: IntArray) -> tuple[IntArray, IntArray]:
-        """(frontier node, edge index) for every edge of every frontier node."""
+        """(frontier node, position) for every edge of every frontier node."""
         frontier = frontier[frontier <= self.node_count]
+        if len(frontier) == 1:  # the common 1-hop case: one contiguous slice
+            start, end = self.indptr[frontier[0]], self.indptr[frontier[0] + 1]
+            return np.full(end - start, frontier[0], dtype=np.int64), np.arange(start, end)
         starts = self.indptr[frontier]
         lengths = self.indptr[frontier + 1] - starts
         total = int(lengths.sum())
@@ -80,7 +87,7 @@ class _Csr:
             return empty, empty
         offsets = np.cumsum(lengths) - lengths
         positions = np.arange(total, dtype=np.int64) - np.repeat(offsets - starts, lengths)
-        return np.repeat(frontier, lengths), self.order[positions]
+        return np.repeat(frontier, lengths), positions
 
 
 class AdjacencyIndex:
@@ -213,8 +220,14 @@ class AdjacencyIndex:
 
     def _rebuild(self) -> None:
         node_count = max(self._last_node, 1)
-        self._csr_out = _Csr(self.e_src.view, self.e_nid.view, node_count)
-        self._csr_in = _Csr(self.e_dst.view, self.e_nid.view, node_count)
+        src, dst, labels, nids = (
+            self.e_src.view,
+            self.e_dst.view,
+            self.e_label.view,
+            self.e_nid.view,
+        )
+        self._csr_out = _Csr(src, dst, labels, nids, node_count)
+        self._csr_in = _Csr(dst, src, labels, nids, node_count)
         self._csr_edges = self.e_nid.size
         self._delta_out.clear()
         self._delta_in.clear()
@@ -241,21 +254,29 @@ class AdjacencyIndex:
 
     # -- traversal -------------------------------------------------------------
 
-    def edges_of(self, frontier: IntArray, outgoing: bool) -> tuple[IntArray, IntArray]:
-        """(from node, edge index) pairs for a frontier, in one direction."""
+    def edges_of(
+        self, frontier: IntArray, outgoing: bool
+    ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """(from node, edge index, other node, label set) for a frontier, one direction."""
         csr = self._csr_out if outgoing else self._csr_in
         delta = self._delta_out if outgoing else self._delta_in
         if csr is None:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
-        nodes, edge_index = csr.gather(frontier)
+            return empty, empty, empty, empty
+        nodes, positions = csr.gather(frontier)
+        edge_index = csr.order[positions]
+        other = csr.other[positions]
+        labels = csr.labels[positions]
         if delta:
             extra = [(n, e) for n in frontier.tolist() for e in delta.get(n, ())]
             if extra:
                 more = np.array(extra, dtype=np.int64)
+                far = (self.e_dst.view if outgoing else self.e_src.view)[more[:, 1]]
                 nodes = np.concatenate([nodes, more[:, 0]])
                 edge_index = np.concatenate([edge_index, more[:, 1]])
-        return nodes, edge_index
+                other = np.concatenate([other, far])
+                labels = np.concatenate([labels, self.e_label.view[more[:, 1]]])
+        return nodes, edge_index, other, labels
 
     def expand(
         self,
@@ -272,9 +293,7 @@ class AdjacencyIndex:
         for direction, enabled in ((True, outgoing), (False, incoming)):
             if not enabled:
                 continue
-            src, edge_index = self.edges_of(frontier, direction)
-            other = (self.e_dst.view if direction else self.e_src.view)[edge_index]
-            labels = self.e_label.view[edge_index]
+            src, edge_index, other, labels = self.edges_of(frontier, direction)
             if len(other) and (
                 int(other.max()) >= len(node_mask) or int(labels.max()) >= len(label_mask)
             ):
@@ -317,11 +336,8 @@ class AdjacencyIndex:
 
     def node_id_list(self, nids: IntArray | Sequence[int]) -> list[str]:
         """Entity ids of node ids, decoded in one vectorised step."""
-        raw = self.node_ids[np.asarray(nids, dtype=np.int64)]
-        try:
-            return raw.astype(str).tolist()  # type: ignore[no-any-return]
-        except UnicodeDecodeError:  # non-ASCII ids are stored as UTF-8
-            return [value.decode() for value in raw.tolist()]
+        raw: list[bytes] = self.node_ids[np.asarray(nids, dtype=np.int64)].tolist()
+        return list(map(bytes.decode, raw))  # UTF-8, as stored by _load_nodes
 
     def stats(self) -> dict[str, Any]:
         return {

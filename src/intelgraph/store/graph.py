@@ -22,6 +22,8 @@ from intelgraph.store.results import (
 )
 
 MAX_HOPS = 6
+_OUT = np.array(Direction.OUT, dtype=object)
+_IN = np.array(Direction.IN, dtype=object)
 MAX_LIMIT = 10_000
 
 
@@ -63,19 +65,12 @@ def neighbors(
     page = first[: limit + 1]
     shown = page[:limit]
     chosen = edge_index[shown]
+    # Every column is built with one vectorised step; only the tuples are per item.
     edge_ids = index.node_id_list(index.e_nid.view[chosen])
     other_ids = index.node_id_list(other[shown])
-    names = index.schema_names
-    items = [
-        Neighbor(edge_id, names[code], Direction.OUT if out else Direction.IN, other_id)
-        for edge_id, code, out, other_id in zip(
-            edge_ids,
-            index.e_schema.view[chosen].tolist(),
-            outgoing[shown].tolist(),
-            other_ids,
-            strict=True,
-        )
-    ]
+    schemata = np.asarray(index.schema_names, dtype=object)[index.e_schema.view[chosen]]
+    directions = np.where(outgoing[shown], _OUT, _IN)
+    items = list(map(Neighbor, edge_ids, schemata.tolist(), directions.tolist(), other_ids))
     return items, len(page) > limit
 
 

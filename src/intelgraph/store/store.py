@@ -94,6 +94,8 @@ class Store:
         self._graph = AdjacencyIndex()
         self._write_lock = threading.Lock()
         self._version = -1
+        # id → node id of committed nodes, for graph reads (the mapping never changes).
+        self._read_nids: dict[str, int] = {}
         if check_schema:
             self.check_schema()
 
@@ -402,14 +404,19 @@ class Store:
     ) -> Iterator[tuple[frozenset[int], dict[str, int | None]]]:
         with self._read(scope) as (connection, visible):
             self._graph.refresh(connection, version=self._version)
-            nids: dict[str, int | None] = dict.fromkeys(ids)
-            if ids:
+            known = self._read_nids
+            nids: dict[str, int | None] = {i: known.get(i) for i in ids}
+            missing = [i for i, nid in nids.items() if nid is None]
+            if missing:
                 rows = self._dialect.select_in(
                     _raw_cursor(connection),
                     self._dialect.sql("SELECT id, nid FROM nodes WHERE id"),
-                    list(nids),
+                    missing,
                 )
-                nids.update({row[0]: int(row[1]) for row in rows})
+                if len(known) > _READ_NID_CACHE:
+                    known.clear()
+                for entity_id, nid in rows:
+                    nids[entity_id] = known[entity_id] = int(nid)
         yield visible, nids
 
     def _nid(self, nids: dict[str, int | None], entity_id: str) -> int:
@@ -554,6 +561,9 @@ class Store:
             return int(
                 connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
             )
+
+
+_READ_NID_CACHE = 200_000
 
 
 def _raw_cursor(connection: Connection) -> Any:
