@@ -91,9 +91,9 @@ class Labels:
     purposes: frozenset[str] = frozenset()
     residency: str | None = None
     _hash: int = field(default=0, init=False, repr=False, compare=False)
+    _key: str = field(default="", init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
-        # Computed once: label sets are dictionary keys on every statement of a bulk load.
         return self._hash
 
     def __post_init__(self) -> None:
@@ -120,7 +120,9 @@ class Labels:
             self.purposes,
             self.residency,
         )
+        # Computed once: label sets are hashed and keyed for every statement of a load.
         object.__setattr__(self, "_hash", hash(identity))
+        object.__setattr__(self, "_key", canonical_json(self.to_dict()).decode())
 
     @classmethod
     def make(
@@ -141,7 +143,7 @@ class Labels:
 
     def key(self) -> str:
         """A canonical string naming this label set (used to intern label sets)."""
-        return canonical_json(self.to_dict()).decode()
+        return self._key
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,16 +225,6 @@ class Record:
         return sha256_hex(self.content)
 
 
-_LABEL_KEYS: dict[Labels, str] = {}
-
-
-def _labels_key(labels: Labels) -> str:
-    key = _LABEL_KEYS.get(labels)
-    if key is None:
-        key = _LABEL_KEYS[labels] = labels.key()
-    return key
-
-
 def statement_id(
     entity_id: str, prop: str, value: str, source_id: str, record_id: str, labels: Labels
 ) -> str:
@@ -243,7 +235,7 @@ def statement_id(
     the labels key is JSON, which escapes it), so the encoding is unambiguous and
     several times cheaper than JSON on the bulk path.
     """
-    content = "\x00".join((entity_id, prop, value, source_id, record_id, _labels_key(labels)))
+    content = "\x00".join((entity_id, prop, value, source_id, record_id, labels.key()))
     return hashlib.sha256(content.encode()).hexdigest()[:40]
 
 

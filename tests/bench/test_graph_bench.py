@@ -93,3 +93,14 @@ def test_ladybug_gives_the_same_answers(
     line = gb.result_line(load, ours, lb)
     assert RESULT.fullmatch(line)
     assert not math.isnan(lb.one_hop.pct(95))
+
+
+def test_sqlite_insert_bench_prints_a_rate_per_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import sqlite_insert_bench
+
+    assert sqlite_insert_bench.main(["--rows", "2000"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(sqlite_insert_bench.LAYOUTS)
+    assert all(
+        line.endswith("rows/s") and int(line.split()[-2].replace(",", "")) > 0 for line in lines
+    )

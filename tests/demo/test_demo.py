@@ -20,6 +20,8 @@ def test_every_statement_is_valid_for_the_ontology(ontology: Ontology) -> None:
     for s in data.statements:
         assert ontology.normalize(s.schema, s.prop, s.value) == s.value
         by_entity.setdefault((s.entity_id, s.schema), {}).setdefault(s.prop, []).append(s.value)
+    for (_, schema), properties in by_entity.items():
+        assert ontology.validate(schema, properties) == [], schema
     record_ids = {r.id for r in data.records}
     assert {s.record_id for s in data.statements} <= record_ids
 

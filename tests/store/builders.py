@@ -12,6 +12,25 @@ PUBLIC = Labels()
 SECRET_FIN = Labels.make(classification="SECRET", compartments=["FIN"])
 OTHER_TENANT = Labels.make(tenant="acme")
 
+# A mix of label sets and viewers that covers every rule: tenant, clearance,
+# compartments held, partly held and not held.
+LABEL_MIX = [
+    Labels(),
+    Labels.make(classification=1),
+    Labels.make(classification=2, compartments=["A"]),
+    Labels.make(classification=3, compartments=["A", "B"]),
+    Labels.make(classification=0, compartments=["B"]),
+    Labels.make(tenant="other"),
+]
+SCOPE_MIX = [
+    ViewerScope.make(),
+    ViewerScope.make(clearance=1),
+    ViewerScope.make(clearance=2, compartments=["A"]),
+    ViewerScope.make(clearance=3, compartments=["A", "B"]),
+    ViewerScope.make(clearance=3),
+    ViewerScope.make(tenant="other", clearance=3, compartments=["A", "B"]),
+]
+
 EVERYTHING = ViewerScope.make(clearance="TOP_SECRET", compartments=["FIN", "HUM", "SIG"])
 NOBODY_SPECIAL = ViewerScope.make()
 

@@ -10,21 +10,8 @@ import pytest
 from intelgraph.errors import NotFound
 from intelgraph.model import Labels, Statement, ViewerScope
 from intelgraph.store import Direction, Store
-from tests.store.builders import link, person
+from tests.store.builders import LABEL_MIX, SCOPE_MIX, link, person
 
-LABELS = [
-    Labels(),
-    Labels(),
-    Labels.make(classification=1),
-    Labels.make(classification=2, compartments=["A"]),
-    Labels.make(tenant="other"),
-]
-SCOPES = [
-    ViewerScope.make(),
-    ViewerScope.make(clearance=1),
-    ViewerScope.make(clearance=3, compartments=["A"]),
-    ViewerScope.make(tenant="other", clearance=3),
-]
 NODES = 40
 EDGES = 110
 
@@ -36,7 +23,7 @@ def _build(
     nodes: dict[str, list[Labels]] = {}
     batch: list[Statement] = []
     for i in range(NODES):
-        labels = rng.sample(LABELS, rng.choice((1, 1, 2)))
+        labels = rng.sample(LABEL_MIX, rng.choice((1, 1, 2)))
         nodes[f"n{i}"] = labels
         for j, label in enumerate(labels):
             batch += person(f"n{i}", f"Node {i}", labels=label, record=f"r{i}-{j}")
@@ -45,7 +32,7 @@ def _build(
         a, b = f"n{rng.randrange(NODES)}", f"n{rng.randrange(NODES)}"
         if k % 9 == 0:  # a few hubs and parallel edges
             a = "n0"
-        label = rng.choice(LABELS)
+        label = rng.choice(LABEL_MIX)
         edges.append((f"e{k:03d}", a, b, label))
         batch += link(f"e{k:03d}", a, b, labels=label, record=f"re{k}")
     rng.shuffle(batch)
@@ -89,7 +76,7 @@ def _count_shortest(start: str, goal: str, adjacency: dict[str, list[tuple[str, 
 def test_graph_reads_match_the_model(store: Store, seed: int) -> None:
     nodes, edges = _build(store, seed)
     rng = random.Random(seed + 100)
-    for scope in SCOPES:
+    for scope in SCOPE_MIX:
         seen, kept = _visible(scope, nodes, edges)
         adjacency: dict[str, list[tuple[str, str]]] = defaultdict(list)
         expected: dict[str, set[tuple[str, str, Direction]]] = defaultdict(set)

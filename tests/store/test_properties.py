@@ -12,27 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intelgraph.model import Labels, Statement, ViewerScope
+from intelgraph.model import Statement
 from intelgraph.ontology import Ontology
 from intelgraph.store import Store
 from tests.conftest import _reset_postgres
-
-LABELS = [
-    Labels(),
-    Labels.make(classification=1),
-    Labels.make(classification=2, compartments=["A"]),
-    Labels.make(classification=3, compartments=["A", "B"]),
-    Labels.make(classification=0, compartments=["B"]),
-    Labels.make(tenant="other"),
-]
-SCOPES = [
-    ViewerScope.make(),
-    ViewerScope.make(clearance=1),
-    ViewerScope.make(clearance=2, compartments=["A"]),
-    ViewerScope.make(clearance=3, compartments=["A", "B"]),
-    ViewerScope.make(clearance=3),
-    ViewerScope.make(tenant="other", clearance=3, compartments=["A", "B"]),
-]
+from tests.store.builders import LABEL_MIX, SCOPE_MIX
 
 statements = st.builds(
     Statement,
@@ -42,7 +26,7 @@ statements = st.builds(
     value=st.sampled_from(["Anna", "Boris", "Clara Nova", "Dora"]),
     source_id=st.sampled_from(["s1", "s2"]),
     record_id=st.sampled_from(["r1", "r2", "r3"]),
-    labels=st.sampled_from(LABELS),
+    labels=st.sampled_from(LABEL_MIX),
     first_seen=st.sampled_from([datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 3)]),
     last_seen=st.none() | st.just(datetime(2024, 2, 1, tzinfo=UTC)),
     run_id=st.none() | st.sampled_from(["run-1", "run-2"]),
@@ -77,7 +61,6 @@ def fresh_store(
 
 
 def _snapshot(store: Store) -> object:
-    everything = list(SCOPES)
     return [
         (
             store.counts(scope),
@@ -87,7 +70,7 @@ def _snapshot(store: Store) -> object:
             },
             sorted(s.id for i in range(6) for s in store.statements(scope, f"e{i}")),
         )
-        for scope in everything
+        for scope in SCOPE_MIX
     ]
 
 
@@ -110,7 +93,7 @@ def test_every_read_shows_exactly_the_visible_statements(
     with fresh_store() as store:
         store.write(batch)
         ids = [f"e{i}" for i in range(6)]
-        for scope in SCOPES:
+        for scope in SCOPE_MIX:
             visible = [s for s in batch if scope.can_see(s.labels)]
             expected: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
             for s in visible:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 IntArray = npt.NDArray[np.int64]
 _CHUNK = 500_000
@@ -119,21 +119,13 @@ class AdjacencyIndex:
 
     # -- loading -------------------------------------------------------------
 
-    def refresh(
-        self, connection: Connection, *, version: int | None = None, force: bool = False
-    ) -> bool:
-        """Load what other writers added; returns True when anything changed.
-
-        ``version`` is the ``graph_version`` the caller has just read, if any."""
-        if version is None:
-            row = connection.execute(
-                text("SELECT value FROM meta WHERE key = 'graph_version'")
-            ).first()
-            version = int(row[0]) if row else 0
-        if version == self.version and not force:
+    def refresh(self, connection: Connection, version: int) -> bool:
+        """Load what writers added up to ``version`` (the ``graph_version`` the caller
+        has just read); returns True when anything changed."""
+        if version == self.version:
             return False
         with self._lock:
-            if version == self.version and not force:
+            if version == self.version:
                 return False
             self._load_nodes(connection)
             self._load_entities(connection)

@@ -102,10 +102,6 @@ class LabelRegistry:
             self._visible[scope] = visible
         return visible
 
-    @property
-    def max_id(self) -> int:
-        return max(self._by_id, default=0)
-
 
 def in_clause(column: str, ids: Iterable[int]) -> str:
     """``column IN (1,2,3)`` from trusted integer ids; ``1=0`` when there are none.

@@ -72,10 +72,8 @@ class EntityRow:
             values.append(value)
 
     def widen(self, first_us: int, last_us: int) -> None:
-        if not self.first_seen_us or first_us < self.first_seen_us:
-            self.first_seen_us = first_us
-        if last_us > self.last_seen_us:
-            self.last_seen_us = last_us
+        self.first_seen_us = min(self.first_seen_us, first_us)
+        self.last_seen_us = max(self.last_seen_us, last_us)
 
     def finish(self) -> None:
         """Sort values so that the stored row does not depend on write order."""

@@ -36,14 +36,14 @@ def search_ids(
     schemata: Sequence[str] | None = None,
     limit: int = 20,
     offset: int = 0,
-) -> tuple[list[tuple[str, float]], int]:
-    """(entity id, score) best first for one page, and the viewer's total hit count
-    (``COUNT_CAP + 1`` means "more than ``COUNT_CAP``")."""
+) -> tuple[list[tuple[str, float]], int, bool]:
+    """(entity id, score) best first for one page, the viewer's total hit count, and
+    whether that count stopped at ``COUNT_CAP`` (there are more)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"page size must be between 1 and {MAX_PAGE}, got {limit}")
     tokens = query_tokens(query)
     if not visible:
-        return [], 0
+        return [], 0, False
     params: dict[str, Any] = {"limit": limit, "offset": offset}
     where = [row_visible("e", visible)]
     if schemata is not None:
@@ -80,7 +80,7 @@ def search_ids(
         count_sql = count_sql.bindparams(bindparam("schemata", expanding=True))
     hits = [(row[0], float(row[1])) for row in connection.execute(page_sql, params)]
     total = int(connection.execute(count_sql, params).scalar_one())
-    return hits, total
+    return hits, min(total, COUNT_CAP), total > COUNT_CAP
 
 
 __all__ = ["search_ids"]

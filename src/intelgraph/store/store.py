@@ -47,8 +47,9 @@ from intelgraph.store.results import (
     Subgraph,
     decode_cursor,
     encode_cursor,
+    invalid_cursor,
 )
-from intelgraph.store.search import COUNT_CAP, search_ids
+from intelgraph.store.search import search_ids
 from intelgraph.store.writer import BatchWriter, WriteResult, from_us, to_us
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ class Store:
     @contextmanager
     def _read(self, scope: ViewerScope) -> Iterator[tuple[Connection, frozenset[int]]]:
         with _translated("the read failed"), self._engine.connect() as connection:
-            self._sync(connection)
+            self._graph_version = self._sync(connection)
             yield connection, self._labels.visible_ids(scope)
 
     def _sync(self, connection: Connection) -> int:
@@ -345,11 +346,10 @@ class Store:
         after: str | None = None,
     ) -> SearchPage:
         """Ranked full-text search over what the viewer may see."""
-        position = decode_cursor(after, "search")
-        offset = 0 if position is None else int(position["p"])
+        offset = _search_offset(after)
         expanded = self._expand_types(schemata)
         with self._read(scope) as (connection, visible):
-            ranked, total = search_ids(
+            ranked, total, capped = search_ids(
                 connection,
                 self.dialect_name,
                 visible,
@@ -361,13 +361,9 @@ class Store:
             entities = self._reader.entities(connection, visible, [i for i, _ in ranked])
         hits = [SearchHit(entities[i], score) for i, score in ranked if i in entities]
         end = offset + len(ranked)
-        capped = total > COUNT_CAP
         more = end < total or (capped and len(ranked) == first)
         return SearchPage(
-            hits,
-            min(total, COUNT_CAP),
-            encode_cursor("search", {"p": end}) if more else None,
-            total_is_capped=capped,
+            hits, total, encode_cursor("search", {"p": end}) if more else None, capped
         )
 
     def counts(self, scope: ViewerScope) -> StoreStats:
@@ -401,9 +397,11 @@ class Store:
     @contextmanager
     def _graph_read(
         self, scope: ViewerScope, ids: Sequence[str]
-    ) -> Iterator[tuple[frozenset[int], dict[str, int | None]]]:
-        with self._read(scope) as (connection, visible):
-            self._graph.refresh(connection, version=self._version)
+    ) -> Iterator[tuple[Connection, frozenset[int], dict[str, int | None]]]:
+        """A connection, the viewer's label sets and the node ids of ``ids`` (None where
+        unknown), with the adjacency projection brought up to date."""
+        with _translated("the read failed"), self._engine.connect() as connection:
+            self._graph.refresh(connection, self._sync(connection))
             known = self._read_nids
             nids: dict[str, int | None] = {i: known.get(i) for i in ids}
             missing = [i for i, nid in nids.items() if nid is None]
@@ -417,7 +415,7 @@ class Store:
                     known.clear()
                 for entity_id, nid in rows:
                     nids[entity_id] = known[entity_id] = int(nid)
-        yield visible, nids
+            yield connection, self._labels.visible_ids(scope), nids
 
     def _nid(self, nids: dict[str, int | None], entity_id: str) -> int:
         nid = nids.get(entity_id)
@@ -442,11 +440,18 @@ class Store:
         """
         way = _direction(direction)
         types = self._expand_types(edge_types, edges_only=True)
-        after = decode_cursor(cursor, "nb")
-        wanted = [entity_id] if after is None else [entity_id, str(after["e"])]
-        with self._graph_read(scope, wanted) as (visible, nids):
+        after = _neighbor_cursor(cursor)
+        wanted = [entity_id] if after is None else [entity_id, after[0]]
+        with self._graph_read(scope, wanted) as (connection, visible, nids):
             start = self._nid(nids, entity_id)
-            after_key = None if after is None else self._cursor_key(after, nids, visible)
+            after_key = None
+            if after is not None:
+                # The cursor's edge must be one this viewer can see, else it is refused
+                # exactly like a made-up one.
+                edge_nid = nids.get(after[0])
+                if edge_nid is None or not self._reader.entities(connection, visible, [after[0]]):
+                    raise invalid_cursor()
+                after_key = edge_nid * 2 + (0 if after[1] else 1)
             try:
                 items, more = graph.neighbors(
                     self._graph,
@@ -465,26 +470,6 @@ class Store:
             next_cursor = encode_cursor("nb", {"e": last.edge_id, "o": last.direction == "out"})
         return NeighborPage(items, next_cursor)
 
-    def _cursor_key(
-        self, after: dict[str, Any], nids: dict[str, int | None], visible: frozenset[int]
-    ) -> int:
-        """The position after a cursor's edge; the edge must be one the viewer can see."""
-        nid = nids.get(str(after["e"]))
-        if nid is not None and isinstance(after.get("o"), bool):
-            with self._engine.connect() as connection:
-                seen = connection.execute(
-                    text(
-                        "SELECT 1 FROM entities e "
-                        f"WHERE e.nid = :nid AND {row_visible('e', visible)}"
-                    ),
-                    {"nid": nid},
-                ).first()
-            if seen is not None:
-                return nid * 2 + (0 if after["o"] else 1)
-        raise InvalidInput(
-            "invalid cursor", hint="pass back the cursor exactly as the previous page returned it"
-        )
-
     def paths(
         self,
         scope: ViewerScope,
@@ -498,7 +483,7 @@ class Store:
     ) -> list[Path]:
         """Shortest paths (all of them, or the first ``limit``) of up to ``max_hops``."""
         types = self._expand_types(edge_types, edges_only=True)
-        with self._graph_read(scope, [source_id, target_id]) as (visible, nids):
+        with self._graph_read(scope, [source_id, target_id]) as (_, visible, nids):
             start, goal = self._nid(nids, source_id), self._nid(nids, target_id)
             try:
                 return graph.shortest_paths(
@@ -525,14 +510,15 @@ class Store:
     ) -> Subgraph:
         """Entities within ``hops`` of ``ids`` and the edges between them."""
         types = self._expand_types(edge_types, edges_only=True)
-        with self._graph_read(scope, list(ids)) as (visible, nids):
+        with self._graph_read(scope, list(ids)) as (_, visible, nids):
             return graph.subgraph(
                 self._graph, visible, nids, hops=hops, edge_types=types, limit=limit
             )
 
     def graph_stats(self) -> dict[str, Any]:
-        with _translated("the read failed"), self._engine.connect() as connection:
-            self._graph.refresh(connection)
+        """Size of the adjacency projection (loading it first if needed)."""
+        with self._graph_read(ViewerScope.make(), []):
+            pass
         return self._graph.stats()
 
     def _expand_types(
@@ -569,6 +555,27 @@ _READ_NID_CACHE = 200_000
 def _raw_cursor(connection: Connection) -> Any:
     """The driver's own cursor, for the few hot read queries that skip SQL compilation."""
     return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def _neighbor_cursor(cursor: str | None) -> tuple[str, bool] | None:
+    """(last edge id shown, whether it was outgoing) from a neighbours cursor."""
+    data = decode_cursor(cursor, "nb")
+    if data is None:
+        return None
+    edge, outgoing = data.get("e"), data.get("o")
+    if not isinstance(edge, str) or not isinstance(outgoing, bool):
+        raise invalid_cursor()
+    return edge, outgoing
+
+
+def _search_offset(cursor: str | None) -> int:
+    data = decode_cursor(cursor, "search")
+    if data is None:
+        return 0
+    position = data.get("p")
+    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+        raise invalid_cursor()
+    return position
 
 
 def _not_found(entity_id: str) -> NotFound:

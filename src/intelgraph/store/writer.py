@@ -123,43 +123,37 @@ class WriteResult:
         )
 
 
-def _invalid(position: int, problem: str) -> InvalidInput:
-    return InvalidInput(
-        f"statement {position} of the batch is invalid: {problem}", hint=_INVALID_HINT
-    )
-
-
-def _check(position: int, s: Any) -> None:
-    """Say precisely what is wrong with a statement that failed the fast check."""
-    if not isinstance(s, Statement):
-        raise _invalid(position, f"expected a Statement, got {type(s).__name__}")
-    if not isinstance(s.labels, Labels):
-        raise _invalid(position, "its labels are missing")
-    if not all(isinstance(v, str) and v for v in (s.entity_id, s.prop, s.source_id)):
-        raise _invalid(position, "entity id, property and source id must be non-empty text")
-    if not isinstance(s.value, str) or not s.value:
-        raise _invalid(position, "its value must be non-empty text")
-    if not isinstance(s.record_id, str) or not s.record_id:
-        raise _invalid(position, "it does not name the record it came from")
-    if any("\x00" in v for v in (s.entity_id, s.prop, s.value, s.source_id, s.record_id)) or (
-        isinstance(s.run_id, str) and "\x00" in s.run_id
+def _problem(s: Any) -> str | None:
+    """What is wrong with one statement, or None: the single definition of a valid one."""
+    if type(s) is not Statement:
+        return f"expected a Statement, got {type(s).__name__}"
+    entity_id, _, prop, value, source_id, record_id, labels, seen, until, run = s
+    if type(labels) is not Labels:
+        return "its labels are missing"
+    if not (
+        type(entity_id) is str
+        and type(prop) is str
+        and type(value) is str
+        and type(source_id) is str
+        and type(record_id) is str
+        and entity_id
+        and prop
+        and value
+        and source_id
+        and record_id
     ):
-        raise _invalid(position, "text must not contain NUL characters")
-    if s.run_id is not None and not isinstance(s.run_id, str):
-        raise _invalid(position, "run_id must be text")
-    if (
-        max(len(s.entity_id), len(s.prop), len(s.source_id), len(s.record_id), len(s.run_id or ""))
-        > MAX_ID
-    ):
-        raise _invalid(position, f"ids and property names are at most {MAX_ID} characters")
-    if len(s.value) > MAX_VALUE:
-        raise _invalid(
-            position,
-            f"values are at most {MAX_VALUE} characters; store long text as a document record",
-        )
-    for moment in (s.first_seen, s.last_seen):
-        if moment is not None and not isinstance(moment, datetime):
-            raise _invalid(position, "first_seen and last_seen must be datetimes")
+        return "entity id, property, value, source id and record id must be non-empty text"
+    if run is not None and type(run) is not str:
+        return "run_id must be text"
+    if "\x00" in entity_id + prop + value + source_id + record_id + (run or ""):
+        return "text must not contain NUL characters"
+    if max(len(entity_id), len(prop), len(source_id), len(record_id), len(run or "")) > MAX_ID:
+        return f"ids and property names are at most {MAX_ID} characters"
+    if len(value) > MAX_VALUE:
+        return f"values are at most {MAX_VALUE} characters; store long text as a document record"
+    if not isinstance(seen, datetime) or not (until is None or isinstance(until, datetime)):
+        return "first_seen must be a datetime, and last_seen a datetime or None"
+    return None
 
 
 class NodeIds:
@@ -271,38 +265,22 @@ class BatchWriter:
         """Validated rows keyed by statement id; duplicates in a batch merge their seen
         windows. Raises before anything but new label sets is written (and those are
         rolled back with the transaction)."""
-        micros: dict[datetime | None, int] = {None: to_us(utcnow())}
+        micros: dict[datetime, int] = {}
         known_schemata: set[str] = set()
         label_ids: dict[Labels, int] = {}
         by_id: dict[str, list[Any]] = {}
         for position, s in enumerate(statements):
-            if type(s) is not Statement:
-                _check(position, s)
+            problem = _problem(s)
+            if problem is not None:
+                raise InvalidInput(
+                    f"statement {position} of the batch is invalid: {problem}", hint=_INVALID_HINT
+                )
             entity_id, schema, prop, value, source_id, record_id, labels, seen, until, run = s
-            if (
-                type(labels) is not Labels
-                or not (entity_id and prop and value and source_id and record_id)
-                or type(value) is not str
-                or "\x00" in entity_id + prop + value + source_id + record_id
-                or (run is not None and (type(run) is not str or "\x00" in run))
-                or max(len(entity_id), len(prop), len(source_id), len(record_id)) > MAX_ID
-                or len(value) > MAX_VALUE
-                or (run is not None and len(run) > MAX_ID)
-            ):
-                _check(position, s)
             if schema not in known_schemata:
                 self.ontology.get(schema)  # unknown schema: OntologyError, nothing written
                 known_schemata.add(schema)
-            first = micros.get(seen)
-            if first is None:
-                _check(position, s)
-                first = micros[seen] = to_us(seen)
-            last = first if until is None else micros.get(until)
-            if last is None:
-                _check(position, s)
-                last = micros[until] = to_us(until)  # type: ignore[arg-type]
-            if last < first:
-                last = first
+            first, last = self._micros(micros, seen), self._micros(micros, until or seen)
+            last = max(last, first)
             label_id = label_ids.get(labels)
             if label_id is None:
                 label_id = label_ids[labels] = self.labels.intern(connection, labels)
@@ -317,6 +295,14 @@ class BatchWriter:
                 row[9] = min(row[9], first)
                 row[10] = max(row[10], last)
         return list(by_id.values()), label_ids
+
+    @staticmethod
+    def _micros(cache: dict[datetime, int], moment: datetime) -> int:
+        """``to_us`` once per distinct time: a batch usually shares a handful."""
+        value = cache.get(moment)
+        if value is None:
+            value = cache[moment] = to_us(moment)
+        return value
 
     def _check_records(self, records: Sequence[Record]) -> None:
         for position, r in enumerate(records):
@@ -412,15 +398,8 @@ class BatchWriter:
                     entity.schema = pick_schema(self.ontology, entity.schema, schema)
             elif entity.schema != schema:
                 entity.schema = pick_schema(self.ontology, entity.schema, schema)
-            values = entity.properties.get(prop)
-            if values is None:
-                entity.properties[prop] = [value]
-            elif value not in values:
-                values.append(value)
-            if first < entity.first_seen_us:
-                entity.first_seen_us = first
-            if last > entity.last_seen_us:
-                entity.last_seen_us = last
+            entity.add(prop, value)
+            entity.widen(first, last)
         updated = [existing[key] for key in changed]
         created = list(fresh.values())
         self._insert_entities(cursor, created)
