@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_TABLES = (
-    "meta, labelsets, sources, ingest_runs, records, statements, nodes, entities, edges, judgements"
+    "meta, labelsets, sources, ingest_runs, records, statements, nodes, entities, edges, "
+    "judgements, ingest_checkpoints, dead_letters, ingest_tokens"
 )
 
 

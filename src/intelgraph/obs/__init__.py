@@ -1,4 +1,4 @@
-"""Observability: structured logging (metrics and tracing land with the API issue)."""
+"""Observability: structured logging and Prometheus metrics (tracing lands with the API issue)."""
 
 from intelgraph.obs.logging import configure_logging, get_logger
 

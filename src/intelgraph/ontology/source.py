@@ -77,6 +77,11 @@ def _convert(node: yaml.Node, scalars: yaml.constructor.SafeConstructor) -> Any:
     return scalars.construct_object(node)
 
 
+def convert_node(node: yaml.Node) -> Any:
+    """Line-aware plain values (``LDict``/``LList``/scalars) from a composed YAML node."""
+    return _convert(node, yaml.constructor.SafeConstructor())
+
+
 @dataclass(slots=True)
 class RawProp:
     """A property definition as written (``data`` is the mapping, or a type-name string)."""
@@ -230,4 +235,13 @@ def read_catalog(path: str | Path) -> RawCatalog:
     return raw
 
 
-__all__ = ["CATALOG_FILE", "LDict", "LList", "LintIssue", "RawCatalog", "RawType", "read_catalog"]
+__all__ = [
+    "CATALOG_FILE",
+    "LDict",
+    "LList",
+    "LintIssue",
+    "RawCatalog",
+    "RawType",
+    "convert_node",
+    "read_catalog",
+]

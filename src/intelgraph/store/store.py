@@ -23,6 +23,7 @@ from intelgraph.model import (
     Decision,
     Entity,
     Judgement,
+    Labels,
     LicenceClass,
     Record,
     RetentionTier,
@@ -36,6 +37,7 @@ from intelgraph.store import graph, migrate
 from intelgraph.store.adjacency import AdjacencyIndex
 from intelgraph.store.dialects import dialect_for
 from intelgraph.store.engine import dialect_of, make_engine
+from intelgraph.store.ingest_log import IngestLog
 from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.reader import EntityReader
 from intelgraph.store.results import (
@@ -97,6 +99,7 @@ class Store:
         self._version = -1
         # id → node id of committed nodes, for graph reads (the mapping never changes).
         self._read_nids: dict[str, int] = {}
+        self.ingest = IngestLog(self)
         if check_schema:
             self.check_schema()
 
@@ -244,6 +247,12 @@ class Store:
             self._graph_version = self._sync(connection)
             yield connection, self._labels.visible_ids(scope)
 
+    @contextmanager
+    def _read_all(self) -> Iterator[Connection]:
+        """A connection for bookkeeping reads that are not scoped to a viewer."""
+        with _translated("the read failed"), self._engine.connect() as connection:
+            yield connection
+
     def _sync(self, connection: Connection) -> int:
         """Refresh cached label sets when any process has written; returns the version."""
         cursor = _raw_cursor(connection)
@@ -303,18 +312,22 @@ class Store:
                     "ORDER BY name"
                 )
             ).all()
-        return [
-            Source(
-                name=r[0],
-                licence=LicenceClass(r[1]),
-                retention=RetentionTier(r[2]),
-                purposes=frozenset(json.loads(r[3])),
-                residency=r[4],
-                labels=self._labels.get(r[5]),
-                description=r[6],
-            )
-            for r in rows
-        ]
+        return [_source_from_row(r, self._labels.get) for r in rows]
+
+    def source(self, source_id: str) -> Source:
+        """One source's metadata by id (bookkeeping: not scoped to a viewer)."""
+        with self._read_all() as connection:
+            self._sync(connection)
+            row = connection.execute(
+                text(
+                    "SELECT name, licence, retention, purposes, residency, labelset_id, "
+                    "description FROM sources WHERE id = :id"
+                ),
+                {"id": source_id},
+            ).first()
+        if row is None:
+            raise NotFound(f"source {source_id!r} not found")
+        return _source_from_row(row, self._labels.get)
 
     def judgements(self, scope: ViewerScope, entity_id: str) -> list[Judgement]:
         """Resolution decisions about an entity, only where the viewer may see both
@@ -555,6 +568,18 @@ _READ_NID_CACHE = 200_000
 def _raw_cursor(connection: Connection) -> Any:
     """The driver's own cursor, for the few hot read queries that skip SQL compilation."""
     return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def _source_from_row(row: Sequence[Any], labels_of: Callable[[int], Labels]) -> Source:
+    return Source(
+        name=row[0],
+        licence=LicenceClass(row[1]),
+        retention=RetentionTier(row[2]),
+        purposes=frozenset(json.loads(row[3])),
+        residency=row[4],
+        labels=labels_of(row[5]),
+        description=row[6],
+    )
 
 
 def _neighbor_cursor(cursor: str | None) -> tuple[str, bool] | None:

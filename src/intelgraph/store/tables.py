@@ -72,6 +72,56 @@ ingest_runs = Table(
     Column("finished_us", BigInteger),
     Column("status", String(16), nullable=False),
     Column("stats", Text, nullable=False, default="{}"),
+    Column("resume_key", String(64)),
+    Column("inputs", Text, nullable=False, server_default="[]"),
+    Column("options", Text, nullable=False, server_default="{}"),
+    Column("profile", Text, nullable=False, server_default="{}"),
+    Column("drift", Text, nullable=False, server_default="[]"),
+    Column("error", Text),
+    Index("ix_ingest_runs_resume", "resume_key", "status"),
+    Index("ix_ingest_runs_source", "source_id", "started_us"),
+)
+
+ingest_checkpoints = Table(
+    "ingest_checkpoints",
+    metadata,
+    Column("run_id", String(64), nullable=False),
+    Column("input_uri", Text, nullable=False),
+    Column("fingerprint", String(128), nullable=False),
+    Column("cursor", Text, nullable=False),
+    Column("records", BigInteger, nullable=False),
+    Column("done", Boolean, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("run_id", "input_uri", name="pk_ingest_checkpoints"),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("input_uri", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("labelset_id", Integer, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("replayed_us", BigInteger),
+    Column("replay_run_id", String(64)),
+    Column("replay_outcome", Text),
+    Index("ix_dead_letters_source", "source_id", "id"),
+    Index("ix_dead_letters_run", "run_id", "id"),
+)
+
+ingest_tokens = Table(
+    "ingest_tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("source_id", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_us", BigInteger, nullable=False),
+    Column("revoked_us", BigInteger),
 )
 
 records = Table(

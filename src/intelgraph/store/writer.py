@@ -11,8 +11,9 @@ they avoid per-row allocations and look type facts up once per batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,8 @@ class WriteResult:
     entities_new: int = 0
     entities_updated: int = 0
     edges_new: int = 0
+    # Entity and edge rows created and updated, per type: (created, updated).
+    by_schema: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -120,7 +123,18 @@ class WriteResult:
             self.entities_new + other.entities_new,
             self.entities_updated + other.entities_updated,
             self.edges_new + other.edges_new,
+            _merge_counts(self.by_schema, other.by_schema),
         )
+
+
+def _merge_counts(
+    left: Mapping[str, tuple[int, int]], right: Mapping[str, tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    merged = dict(left)
+    for schema, (created, updated) in right.items():
+        before = merged.get(schema, (0, 0))
+        merged[schema] = (before[0] + created, before[1] + updated)
+    return merged
 
 
 def _problem(s: Any) -> str | None:
@@ -154,6 +168,11 @@ def _problem(s: Any) -> str | None:
     if not isinstance(seen, datetime) or not (until is None or isinstance(until, datetime)):
         return "first_seen must be a datetime, and last_seen a datetime or None"
     return None
+
+
+def statement_problem(statement: Any) -> str | None:
+    """Why the store would refuse ``statement``, or None (for checking before a batch)."""
+    return _problem(statement)
 
 
 class NodeIds:
@@ -241,7 +260,9 @@ class BatchWriter:
                 ),
                 [(row[10], row[11], row[0], row[1]) for row in widened],
             )
-        entities_new, entities_updated, edges_new = self._project(cursor, new_rows, widened)
+        entities_new, entities_updated, edges_new, by_schema = self._project(
+            cursor, new_rows, widened
+        )
         result = WriteResult(
             statements_new=len(new_rows),
             statements_updated=len(widened),
@@ -249,6 +270,7 @@ class BatchWriter:
             entities_new=entities_new,
             entities_updated=entities_updated,
             edges_new=edges_new,
+            by_schema=by_schema,
         )
         if result.changed:
             cursor.execute(
@@ -376,10 +398,10 @@ class BatchWriter:
 
     def _project(
         self, cursor: Any, new_rows: list[tuple[Any, ...]], widened: list[tuple[Any, ...]]
-    ) -> tuple[int, int, int]:
+    ) -> tuple[int, int, int, dict[str, tuple[int, int]]]:
         """Fold new and widened statements into entity/edge rows; returns counts."""
         if not new_rows and not widened:
-            return 0, 0, 0
+            return 0, 0, 0, {}
         touched = new_rows + widened if widened else new_rows
         existing = self._load_entities(cursor, {(row[0], row[9]) for row in touched})
         fresh: dict[tuple[int, int], EntityRow] = {}
@@ -405,7 +427,10 @@ class BatchWriter:
         self._insert_entities(cursor, created)
         self._update_entities(cursor, updated)
         edges_new = self._insert_edges(cursor, created, updated)
-        return len(created), len(updated), edges_new
+        made = Counter(e.schema for e in created)
+        grown = Counter(e.schema for e in updated)
+        by_schema = {name: (made[name], grown[name]) for name in made.keys() | grown.keys()}
+        return len(created), len(updated), edges_new, by_schema
 
     def _load_entities(
         self, cursor: Any, keys: set[tuple[int, int]]
@@ -514,4 +539,4 @@ class BatchWriter:
         return len(edge_rows)
 
 
-__all__ = ["BatchWriter", "WriteResult", "from_us", "to_us"]
+__all__ = ["BatchWriter", "WriteResult", "from_us", "statement_problem", "to_us"]

@@ -1,0 +1,1 @@
+"""Connectors: where records come from (files, folders, S3, HTTP, NATS)."""
