@@ -41,6 +41,24 @@ class Settings(BaseSettings):
     sqlite_cache_mb: int = Field(
         default=256, ge=8, le=65536, description="SQLite page cache per connection, MiB."
     )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint (MinIO, …); default: AWS."
+    )
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222", description="NATS server for streaming ingest."
+    )
+    ingest_batch_size: int = Field(
+        default=2000, ge=1, le=100_000, description="Records per ingest transaction."
+    )
+    push_queue_batches: int = Field(
+        default=64, ge=1, le=100_000, description="Push-ingest batches queued before 429."
+    )
+    push_max_body_mb: int = Field(
+        default=8, ge=1, le=1024, description="Largest push-ingest request body, MiB."
+    )
+    push_max_records: int = Field(
+        default=10_000, ge=1, le=1_000_000, description="Most records in one push request."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -58,6 +58,19 @@ class IngestLog:
                 {"id": run_id},
             )
 
+    def input_loaded(self, source_id: str, uri: str, fingerprint: str) -> bool:
+        """True when a completed run of the source has read this exact input version."""
+        with self._store._read_all() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT 1 FROM ingest_checkpoints c JOIN ingest_runs r ON r.id = c.run_id "
+                    "WHERE r.source_id = :source AND r.status = 'completed' "
+                    "AND c.input_uri = :uri AND c.fingerprint = :fp AND c.done"
+                ),
+                {"source": source_id, "uri": uri, "fp": fingerprint},
+            ).first()
+        return row is not None
+
     def checkpoints(self, run_id: str) -> dict[str, Checkpoint]:
         with self._store._read_all() as connection:
             return state.select_checkpoints(connection, run_id)
@@ -164,7 +177,8 @@ class IngestLog:
             where.append("d.source_id = :source")
             params["source"] = source_id
         if pending_only:
-            where.append("(d.replayed_us IS NULL OR d.replay_outcome <> 'loaded')")
+            # A letter that failed again was superseded by the replay's own new letter.
+            where.append("d.replayed_us IS NULL")
         if ids is not None:
             if not ids:
                 return []
