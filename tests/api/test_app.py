@@ -85,3 +85,21 @@ def test_serve_runs_a_real_http_server(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_metrics_count_ingest_runs(platform: Platform) -> None:
+    from intelgraph.obs.metrics import record_run
+
+    summary = {
+        "status": "completed", "records_loaded": 3, "records_skipped": 1, "dlq": 2,
+        "statements_written": 10, "drift": [{"change": "new", "field": "x"}],
+    }  # fmt: skip
+    record_run("metrics-test", summary)
+    client = TestClient(create_app(platform))
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    body = response.text
+    assert 'intelgraph_ingest_runs_total{source="metrics-test",status="completed"} 1.0' in body
+    assert 'intelgraph_ingest_records_total{outcome="dlq",source="metrics-test"} 2.0' in body
+    assert 'intelgraph_ingest_schema_drift_total{change="new",source="metrics-test"} 1.0' in body

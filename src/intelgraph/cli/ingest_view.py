@@ -68,7 +68,8 @@ def print_summary(summary: RunSummary, as_json: bool) -> None:
     title = f"run {data['run_id']} · source {data['source']} · {data['status']}"
     if data["resumed"]:
         title += " (resumed)"
-    table = Table(title=title, show_header=False)
+    console.print(f"[bold]{title}[/]")
+    table = Table(show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     rows = [
@@ -151,7 +152,7 @@ def print_runs(runs: Sequence[RunRow], as_json: bool) -> None:
             run.source_name or run.source_id,
             run.connector,
             run.status,
-            f"{run.started_at:%Y-%m-%d %H:%M:%S}",
+            f"{run.started_at:%Y-%m-%d %H:%M}",
             f"{stats.get('records_read', 0):,}",
             f"{stats.get('statements_written', 0):,}",
             f"{stats.get('dlq', 0):,}",

@@ -7,19 +7,32 @@ mapping hash and the hashes of the batch's records and statements.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from intelgraph.model import Record, Statement
 
 
 @dataclass(frozen=True, slots=True)
 class BatchEvent:
+    """A committed batch; ids are computed on demand (hashing costs, a no-op needs none)."""
+
     run_id: str
     source_id: str
     mapping_hash: str | None
     input_uri: str
     cursor: str
-    record_ids: tuple[str, ...]
-    statement_ids: tuple[str, ...]
+    records: Sequence[Record]
+    statements: Sequence[Statement]
+
+    @property
+    def record_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.records)
+
+    @property
+    def statement_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.statements)
 
 
 class BatchRecorder(Protocol):

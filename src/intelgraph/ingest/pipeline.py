@@ -37,6 +37,7 @@ from intelgraph.store.writer import WriteResult, statement_problem
 DRIFT_POLICIES = ("warn", "fail")
 TABULAR = ("csv", "xlsx")
 MAX_BATCH = 100_000
+_NORMAL_CACHE = 500_000
 
 
 class Mapper(Protocol):
@@ -150,6 +151,8 @@ class IngestPipeline:
         self.run_options = dict(run_options or {})
         self._schemata: dict[str, Schema] = {}
         self._props: dict[tuple[str, str], Property | None] = {}
+        # (property, raw) → normalised: data repeats (countries, roles, companies).
+        self._normal: dict[tuple[str, str, str], str] = {}
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -295,9 +298,10 @@ class IngestPipeline:
                 stats.unmapped(f"{schema.name}.{name}")
                 continue
             kept: list[str] = []
+            cache = self._normal
             for raw in raw_values:
                 try:
-                    value = prop.normalize(raw)
+                    value = cache.get((schema.name, name, raw)) or prop.normalize(raw)
                 except InvalidValue as exc:
                     if name in entity.lenient:
                         stats.dropped(f"{schema.name}.{name}")
@@ -305,6 +309,8 @@ class IngestPipeline:
                     raise RecordError(
                         f"{schema.name}.{name}: {exc.message} (value {raw[:80]!r})"
                     ) from None
+                if len(cache) < _NORMAL_CACHE:
+                    cache[(schema.name, name, raw)] = value
                 if prop.privacy != "public" and privacy.active:
                     redacted = privacy.apply(prop.privacy, value)
                     stats.redacted(prop.privacy, privacy.rules.get(prop.privacy, "keep"))
@@ -472,6 +478,7 @@ class ActiveRun:
                 dead_letters=letters,
                 stats=totals,
                 profile=profiler.fields,
+                checked=True,
             )
         )
         self.stats = tally
@@ -487,8 +494,8 @@ class ActiveRun:
                     mapping_hash=pipeline.mapping_hash,
                     input_uri=source_input.uri,
                     cursor=end,
-                    record_ids=tuple(r.id for r in prepared),
-                    statement_ids=tuple(s.id for s in statements),
+                    records=prepared,
+                    statements=statements,
                 )
             )
         return BatchOutcome(len(records), loaded, len(letters), result)

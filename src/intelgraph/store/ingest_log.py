@@ -79,7 +79,9 @@ class IngestLog:
         """Statements, records, dead letters, checkpoint and run totals in one transaction."""
         store = self._store
         with store._write() as connection:
-            result = store._writer.write(connection, batch.statements, batch.records)
+            result = store._writer.write(
+                connection, batch.statements, batch.records, checked=batch.checked
+            )
             label_ids = store._labels.intern_many(
                 connection, [d.labels for d in batch.dead_letters]
             )

@@ -90,6 +90,7 @@ class IngestBatch:
     # Run totals after this batch, computed from the write's result inside the transaction.
     stats: Callable[[WriteResult], Mapping[str, Any]]
     profile: Mapping[str, str] | None = None
+    checked: bool = False  # statements already validated one by one (see BatchWriter.write)
 
 
 _RUN_COLUMNS = (

@@ -242,9 +242,13 @@ class BatchWriter:
         connection: Connection,
         statements: Sequence[Statement],
         records: Sequence[Record] = (),
+        *,
+        checked: bool = False,
     ) -> WriteResult:
+        """``checked``: every statement already passed ``statement_problem`` (ingest does it
+        per record, to dead-letter one record instead of refusing the batch)."""
         self._check_records(records)
-        lists, label_ids = self._statement_rows(connection, statements)
+        lists, label_ids = self._statement_rows(connection, statements, checked=checked)
         label_ids.update(self.labels.intern_many(connection, [r.labels for r in records]))
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         records_new = self._write_records(cursor, records, label_ids)
@@ -282,7 +286,7 @@ class BatchWriter:
         return result
 
     def _statement_rows(
-        self, connection: Connection, statements: Sequence[Statement]
+        self, connection: Connection, statements: Sequence[Statement], *, checked: bool = False
     ) -> tuple[list[list[Any]], dict[Labels, int]]:
         """Validated rows keyed by statement id; duplicates in a batch merge their seen
         windows. Raises before anything but new label sets is written (and those are
@@ -292,7 +296,7 @@ class BatchWriter:
         label_ids: dict[Labels, int] = {}
         by_id: dict[str, list[Any]] = {}
         for position, s in enumerate(statements):
-            problem = _problem(s)
+            problem = None if checked else _problem(s)
             if problem is not None:
                 raise InvalidInput(
                     f"statement {position} of the batch is invalid: {problem}", hint=_INVALID_HINT

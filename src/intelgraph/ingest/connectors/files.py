@@ -29,7 +29,7 @@ class FileInput:
         info = self.path.stat()
         return info.st_size, info.st_mtime_ns
 
-    @property
+    @cached_property
     def uri(self) -> str:
         return self.path.resolve().as_uri()
 
