@@ -1,27 +1,47 @@
-"""The ASGI application: health endpoints, the error model and the web root."""
+"""The ASGI application: health endpoints, the error model, push ingest and the web root."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.concurrency import run_in_threadpool
 
 from intelgraph import __version__
+from intelgraph.api import ingest_push
+from intelgraph.api.ingest_push import PushIngest
 from intelgraph.errors import IntelGraphError, NotFound
+from intelgraph.obs.metrics import exposition
 from intelgraph.platform import Platform
 
 _STATUS = {"not_found": 404, "invalid_input": 400, "invalid_value": 400, "ontology_error": 400}
 
 
-def create_app(platform: Platform) -> FastAPI:
+def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> FastAPI:
+    """The app; ``push_ingest`` replaces the push service built from the settings."""
+    push = push_ingest if push_ingest is not None else PushIngest.from_platform(platform)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        push.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(push.stop)  # drains the queue, finishes the runs
+
     app = FastAPI(
         title="IntelGraph",
         version=__version__,
         docs_url="/docs" if platform.settings.mode == "development" else None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.platform = platform
+    app.state.push_ingest = push
 
     @app.exception_handler(IntelGraphError)
     async def _intelgraph_error(_request: Request, exc: IntelGraphError) -> JSONResponse:
@@ -46,6 +66,13 @@ def create_app(platform: Platform) -> FastAPI:
             {"status": "ready" if ready else "not-ready", "checks": checks},
             status_code=200 if ready else 503,
         )
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        """Prometheus metrics (ingest counters; more land with the API issue)."""
+        return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(ingest_push.router)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:

@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -108,14 +109,28 @@ def read_records(
     """Records of one input in ``fmt`` after ``cursor`` (a count of records consumed)."""
     skip = _skip_count(cursor)
     if fmt == "csv":
-        return _read_csv(open_stream, skip, options)
-    if fmt in ("json", "stix"):
-        return _read_json(open_stream, skip, options)
-    if fmt in ("jsonl", "ftm"):
-        return _read_jsonl(open_stream, skip)
-    if fmt == "xlsx":
-        return _read_xlsx(open_stream, skip, options)
-    raise InvalidInput(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+        records = _read_csv(open_stream, skip, options)
+    elif fmt in ("json", "stix"):
+        records = _read_json(open_stream, skip, options)
+    elif fmt in ("jsonl", "ftm"):
+        records = _read_jsonl(open_stream, skip)
+    elif fmt == "xlsx":
+        records = _read_xlsx(open_stream, skip, options)
+    else:
+        raise InvalidInput(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    return _unbroken(records)
+
+
+def _unbroken(records: Iterator[RawRecord]) -> Iterator[RawRecord]:
+    """A truncated or corrupt compressed stream stops the input with a clear error (the
+    records before it are already stored, and the checkpoint says where it stopped)."""
+    try:
+        yield from records
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InvalidInput(
+            f"the compressed input is corrupt or truncated: {exc}",
+            hint="fetch the file again; the records before the damage are loaded",
+        ) from None
 
 
 def _skip_count(cursor: str | None) -> int:
@@ -126,11 +141,42 @@ def _skip_count(cursor: str | None) -> int:
     return int(cursor)
 
 
+class _Replay(io.RawIOBase):
+    """A stream that gives ``head`` (already read from ``rest``) again, then the rest."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            size = min(len(view), len(self._head))
+            view[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+def _with_sample(stream: IO[bytes]) -> tuple[bytes, IO[bytes]]:
+    """The first ``_SAMPLE`` bytes (all of them: fewer only at the end of the input) and
+    a stream that reads from the start again. ``peek`` would give only one buffer's worth,
+    which cuts multi-byte characters and misleads encoding detection."""
+    head = stream.read(_SAMPLE)
+    return head, cast(IO[bytes], io.BufferedReader(_Replay(head, stream)))
+
+
 def _maybe_gunzip(stream: IO[bytes]) -> IO[bytes]:
     """The stream itself, or a decompressing view when it starts with the gzip magic."""
     buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(cast(Any, stream))
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        return cast(IO[bytes], gzip.GzipFile(fileobj=buffered))
+        return cast(IO[bytes], gzip.GzipFile(fileobj=buffered, mode="rb"))
     return cast(IO[bytes], buffered)
 
 
@@ -146,12 +192,37 @@ def _detect_encoding(sample: bytes) -> str:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 4 and len(sample) >= _SAMPLE:  # cut mid-character
+        cut = exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3
+        if cut and len(sample) >= _SAMPLE:  # the sample ends mid-character
             return "utf-8"
+    if _looks_like_cp1252(sample):
+        return "cp1252"
     from charset_normalizer import from_bytes  # imported lazily: only for non-UTF-8 input
 
     best = from_bytes(sample).best()
     return best.encoding if best is not None else "cp1252"
+
+
+_CP1252_PUNCTUATION = frozenset("€‚„…†‡‰‹›‘’“”•–—˜™¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷\xa0")
+
+
+def _looks_like_cp1252(sample: bytes) -> bool:
+    """Western text in Windows-1252/Latin-1: its non-ASCII characters are accented Latin
+    letters (a minority of the letters) or typographic punctuation. charset_normalizer
+    guesses CJK code pages for short samples of German or French text in cp1252."""
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    accented = ascii_letters = 0
+    for char in text:
+        if char.isascii():
+            ascii_letters += char.isalpha()
+        elif char.isalpha():
+            accented += 1
+        elif char not in _CP1252_PUNCTUATION:
+            return False
+    return accented <= max(ascii_letters, 1) // 3
 
 
 def _detect_dialect(text: str, options: FormatOptions) -> tuple[str, str]:
@@ -162,8 +233,10 @@ def _detect_dialect(text: str, options: FormatOptions) -> tuple[str, str]:
             delimiter = sniffed.delimiter
             if options.quotechar is None and sniffed.quotechar in ("'", '"'):
                 quotechar = sniffed.quotechar
-        except csv.Error:
-            delimiter = ","
+        except csv.Error:  # e.g. a short sample with one ragged row: trust the header line
+            header = next((line for line in text.splitlines() if line.strip()), "")
+            counts = {c: header.count(c) for c in ",;\t|"}
+            delimiter = max(counts, key=lambda c: counts[c]) if any(counts.values()) else ","
     if delimiter == "\\t":
         delimiter = "\t"
     if len(delimiter) != 1 or len(quotechar) != 1:
@@ -184,8 +257,7 @@ def _header(row: list[str]) -> list[str]:
 
 def _read_csv(open_stream: Opener, skip: int, options: FormatOptions) -> Iterator[RawRecord]:
     with open_stream() as raw_stream:
-        stream = _maybe_gunzip(raw_stream)
-        sample = stream.peek(_SAMPLE)[:_SAMPLE] if hasattr(stream, "peek") else b""
+        sample, stream = _with_sample(_maybe_gunzip(raw_stream))
         encoding = options.encoding or _detect_encoding(sample)
         try:
             codecs.lookup(encoding)
@@ -207,18 +279,20 @@ def _read_csv(open_stream: Opener, skip: int, options: FormatOptions) -> Iterato
 def _csv_rows(reader: Any, skip: int, delimiter: str, encoding: str) -> Iterator[RawRecord]:
     header: list[str] | None = None
     consumed = 0
+    # Re-encoding must not put a byte-order mark in front of every raw row.
+    raw_encoding = "utf-8" if codecs.lookup(encoding).name.startswith("utf-") else encoding
     for row in reader:
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # blank line: not a record (nor the header)
         if header is None:
             header = _header(row)
             continue
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # blank line: not a record
         consumed += 1
         if consumed <= skip:
             continue
         location = f"line {reader.line_num}"
         if len(row) != len(header):
-            raw = delimiter.join(row).encode(encoding if encoding != "utf-16" else "utf-8")
+            raw = delimiter.join(row).encode(raw_encoding)
             yield RawRecord(
                 None,
                 location,

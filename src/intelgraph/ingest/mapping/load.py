@@ -1,20 +1,8 @@
-"""The mapping language: followthemoney-compatible YAML that turns rows into entities.
-
-A mapping holds ``queries``; each query turns one record into entities named in
-its ``entities`` block, each with a ``schema``, ``key``/``keys`` (hashed into a
-deterministic id) or an ``id_column``, and ``properties`` read from ``column``,
-``columns`` (joined), ``literal``/``literals``, ``template`` or ``entity`` (the id
-of another entity of the same query). ``filters``/``filters_not`` select rows
-and ``format`` parses dates. A top-level ``source`` block carries the source's
-metadata. Every problem is reported with its file and line before anything is
-read; see docs/ingest-mappings.md.
-"""
+"""Reading and validating mapping files: every problem reported with its file and line."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import difflib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +10,16 @@ from typing import Any
 import yaml
 
 from intelgraph.errors import InvalidInput, InvalidValue
+from intelgraph.ingest.mapping.spec import (
+    EntityMap,
+    MappingSpec,
+    PropertyMap,
+    Query,
+    SourceSpec,
+    resolve_property,
+)
 from intelgraph.model import canonical_json, sha256_hex
-from intelgraph.ontology import Ontology, make_entity_id
+from intelgraph.ontology import Ontology
 from intelgraph.ontology.schema import Schema
 from intelgraph.ontology.source import LDict, LList, convert_node
 
@@ -41,225 +37,6 @@ _SOURCE_KEYS = {
     "name", "licence", "license", "retention", "purposes", "residency", "labels", "privacy",
     "description",
 }  # fmt: skip
-_TEMPLATE = re.compile(r"{{\s*([^}]+?)\s*}}")
-
-
-@dataclass(frozen=True, slots=True)
-class MappedEntity:
-    """One entity a record yields, with raw (not yet normalised) property values."""
-
-    schema: str
-    id: str
-    properties: dict[str, list[str]]
-    # Properties whose invalid values are dropped (counted) instead of refusing the record.
-    lenient: frozenset[str] = frozenset()
-
-
-class RecordError(Exception):
-    """A record cannot be mapped or validated; it goes to the dead-letter queue."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class PropertyMap:
-    name: str
-    columns: tuple[str, ...] = ()
-    literals: tuple[str, ...] = ()
-    entity: str | None = None
-    template: str | None = None
-    join: str | None = None
-    split: str | None = None
-    formats: tuple[str, ...] = ()
-    required: bool = False
-    lenient: bool = False
-
-    def values(self, record: Mapping[str, Any], ids: Mapping[str, str]) -> list[str]:
-        if self.entity is not None:
-            ref = ids.get(self.entity)
-            return [ref] if ref else []
-        if self.template is not None:
-            text = _TEMPLATE.sub(lambda m: _first(record, m.group(1)), self.template).strip()
-            return [text] if text else []
-        values: list[str] = list(self.literals)
-        if self.columns:
-            found = [v for column in self.columns for v in column_values(record, column)]
-            if self.join is not None:
-                joined = self.join.join(found).strip()
-                found = [joined] if joined else []
-            values.extend(found)
-        if self.split is not None:
-            values = [part.strip() for v in values for part in v.split(self.split)]
-            values = [v for v in values if v]
-        if self.formats:
-            values = [self._parse_date(v) for v in values]
-        return values
-
-    def _parse_date(self, value: str) -> str:
-        for pattern in self.formats:
-            try:
-                parsed = datetime.strptime(value, pattern)
-            except ValueError:
-                continue
-            has_time = any(code in pattern for code in ("%H", "%I", "%M", "%S"))
-            return parsed.isoformat() if has_time else parsed.date().isoformat()
-        raise RecordError(
-            f"{self.name}: {value!r} does not match the date format {' or '.join(self.formats)}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class EntityMap:
-    name: str
-    schema: str
-    keys: tuple[str, ...] = ()
-    key_literal: str | None = None
-    id_column: str | None = None
-    properties: tuple[PropertyMap, ...] = ()
-
-    @property
-    def lenient(self) -> frozenset[str]:
-        return frozenset(p.name for p in self.properties if p.lenient)
-
-    def make_id(self, record: Mapping[str, Any]) -> str | None:
-        if self.id_column is not None:
-            value = _first(record, self.id_column)
-            return external_id(value) if value else None
-        values = [v for key in self.keys for v in column_values(record, key)]
-        if not any(v.strip() for v in values):
-            return None
-        prefix = [self.key_literal] if self.key_literal else []
-        return make_entity_id(self.schema, [*prefix, *values])
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    entities: tuple[EntityMap, ...]
-    filters: tuple[tuple[str, frozenset[str]], ...] = ()
-    filters_not: tuple[tuple[str, frozenset[str]], ...] = ()
-    urls: tuple[str, ...] = ()
-    options: Mapping[str, str] = field(default_factory=dict)
-
-    def accepts(self, record: Mapping[str, Any]) -> bool:
-        for column, allowed in self.filters:
-            if _first(record, column) not in allowed:
-                return False
-        return all(_first(record, column) not in refused for column, refused in self.filters_not)
-
-    def map(self, record: Mapping[str, Any]) -> list[MappedEntity]:
-        ids: dict[str, str] = {}
-        for entity in self.entities:
-            entity_id = entity.make_id(record)
-            if entity_id is not None:
-                ids[entity.name] = entity_id
-        out: list[MappedEntity] = []
-        for entity in self.entities:
-            entity_id = ids.get(entity.name)
-            if entity_id is None:
-                continue
-            properties: dict[str, list[str]] = {}
-            skip = False
-            for prop in entity.properties:
-                values = prop.values(record, ids)
-                if not values:
-                    if prop.required:
-                        skip = True
-                        break
-                    continue
-                properties.setdefault(prop.name, []).extend(values)
-            if not skip:
-                out.append(MappedEntity(entity.schema, entity_id, properties, entity.lenient))
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSpec:
-    """Source metadata given in a mapping (any of it may also come from the CLI)."""
-
-    name: str | None = None
-    licence: str | None = None
-    retention: str | None = None
-    purposes: tuple[str, ...] = ()
-    residency: str | None = None
-    labels: Mapping[str, Any] = field(default_factory=dict)
-    privacy: Mapping[str, str] = field(default_factory=dict)
-    description: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MappingSpec:
-    """A loaded, validated mapping."""
-
-    queries: tuple[Query, ...]
-    source: SourceSpec
-    hash: str
-    path: str
-
-    def map(self, record: Mapping[str, Any]) -> list[MappedEntity]:
-        out: list[MappedEntity] = []
-        for query in self.queries:
-            if query.accepts(record):
-                out.extend(query.map(record))
-        return out
-
-    @property
-    def urls(self) -> list[str]:
-        return [url for query in self.queries for url in query.urls]
-
-    @property
-    def format_options(self) -> Mapping[str, str]:
-        merged: dict[str, str] = {}
-        for query in self.queries:
-            merged.update(query.options)
-        return merged
-
-
-def column_values(record: Mapping[str, Any], column: str) -> list[str]:
-    """Text values at ``column`` (a dotted path into nested JSON), lists flattened."""
-    node: Any = record.get(column) if column in record else _dig(record, column)
-    return [v for v in _texts(node) if v]
-
-
-def _dig(record: Mapping[str, Any], path: str) -> Any:
-    node: Any = record
-    for part in path.split("."):
-        if isinstance(node, Mapping):
-            node = node.get(part)
-        elif isinstance(node, list):
-            node = [item.get(part) for item in node if isinstance(item, Mapping)]
-        else:
-            return None
-    return node
-
-
-def _texts(node: Any) -> list[str]:
-    if node is None:
-        return []
-    if isinstance(node, list):
-        return [t for item in node for t in _texts(item)]
-    if isinstance(node, bool):
-        return ["true" if node else "false"]
-    if isinstance(node, dict):
-        return []
-    return [str(node).strip()]
-
-
-def _first(record: Mapping[str, Any], column: str) -> str:
-    values = column_values(record, column)
-    return values[0] if values else ""
-
-
-def external_id(value: str) -> str:
-    """An id taken from the data: kept when it is short and plain, hashed otherwise."""
-    value = value.strip()
-    if 0 < len(value) <= 64 and re.fullmatch(r"[A-Za-z0-9._:\-]+", value):
-        return value
-    return sha256_hex(value.encode())[:40]
-
-
-# -- loading and validation -------------------------------------------------------------
 
 
 class _Problems:
@@ -292,13 +69,14 @@ def parse_mapping(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
+        problem = f"{path}:{line}: the mapping is not valid YAML: {exc.problem or exc}"
         raise InvalidInput(
-            f"{path}:{line}: the mapping is not valid YAML: {exc.problem or exc}",
-            hint="fix the YAML syntax at that line",
+            problem, hint="fix the YAML syntax at that line", details={"problems": [problem]}
         ) from None
     doc = convert_node(node) if node is not None else None
     if not isinstance(doc, LDict):
-        raise InvalidInput(f"{path}:1: a mapping file is a YAML mapping with 'queries'")
+        problem = f"{path}:1: a mapping file is a YAML mapping with 'queries'"
+        raise InvalidInput(problem, details={"problems": [problem]})
     source_block, query_nodes = _split_document(doc, problems)
     source = _source_spec(source_block, problems)
     queries = [_query(q, i, ontology, problems, base) for i, q in enumerate(query_nodes)]
@@ -329,8 +107,7 @@ def _split_document(
     doc: LDict, problems: _Problems
 ) -> tuple[LDict | None, list[tuple[LDict, int]]]:
     """(source block, [(query, line)]) from the single-dataset or FtM multi-dataset form."""
-    for key, line in doc.dups:
-        problems.add(line, f"key {key!r} is given twice")
+    _report_duplicates(doc, problems, set())
     source = doc.get("source")
     if source is not None and not isinstance(source, LDict):
         problems.add(doc.line_of("source"), "'source' must be a mapping")
@@ -338,6 +115,9 @@ def _split_document(
     datasets: list[LDict] = []
     if "queries" in doc or "query" in doc:
         datasets.append(doc)
+        for key in doc:
+            if key not in ("source", "queries", "query"):
+                problems.add(doc.line_of(key), f"unknown top-level key {key!r}")
     else:
         for name, body in doc.items():
             if name == "source":
@@ -370,6 +150,20 @@ def _split_document(
             else:
                 problems.add(nodes.line_at(index), "each query must be a mapping")
     return source, queries
+
+
+def _report_duplicates(node: Any, problems: _Problems, seen: set[tuple[str, int]]) -> None:
+    """Every key given twice in one mapping, at any depth (YAML keeps only one of them)."""
+    if isinstance(node, LDict):
+        for key, line in node.dups:
+            if (key, line) not in seen:  # a node reused through an alias is walked again
+                seen.add((key, line))
+                problems.add(line, f"key {key!r} is given twice")
+        for value in node.values():
+            _report_duplicates(value, problems, seen)
+    elif isinstance(node, LList):
+        for item in node:
+            _report_duplicates(item, problems, seen)
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -513,13 +307,17 @@ def _entity(
         problems.add(
             body.line_of("keys" if "keys" in body else "key"), "key/keys must be column names"
         )
-        keys = []
     id_column = body.get("id_column")
     if id_column is not None and not isinstance(id_column, str):
         problems.add(body.line_of("id_column"), "id_column must be a column name")
-        id_column = None
-    if not keys and id_column is None:
+    elif keys is None:
+        pass  # reported above
+    elif not keys and id_column is None:
         problems.add(line, f"entity {name!r} needs key, keys or id_column so that its id is stable")
+    elif keys and id_column is not None:
+        problems.add(body.line_of("id_column"), f"entity {name!r}: use keys or id_column, not both")
+    keys = keys or []
+    id_column = id_column if isinstance(id_column, str) else None
     key_literal = body.get("key_literal")
     props_node = body.get("properties", LDict(line))
     if not isinstance(props_node, LDict):
@@ -567,16 +365,6 @@ def _schema(
     return schema
 
 
-def resolve_property(schema: Schema, name: str) -> str | None:
-    """The catalog property called ``name`` on ``schema`` or mapped from that FtM name."""
-    if name in schema.properties:
-        return name
-    for prop in schema.properties.values():
-        if prop.ftm == name:
-            return prop.name
-    return None
-
-
 def _property(
     schema: Schema,
     name: str,
@@ -588,7 +376,10 @@ def _property(
 ) -> PropertyMap | None:
     resolved = resolve_property(schema, name)
     if resolved is None:
-        close = [p for p in schema.properties if p.lower().startswith(name[:3].lower())][:3]
+        close = (
+            difflib.get_close_matches(name, list(schema.properties), n=3, cutoff=0.5)
+            or [p for p in schema.properties if p.lower().startswith(name[:3].lower())][:3]
+        )
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         problems.add(line, f"type {schema.name} has no property {name!r}{hint}")
         return None
@@ -659,35 +450,4 @@ def _property(
     )
 
 
-def referenced_columns(mapping: MappingSpec) -> set[str]:
-    """Columns a mapping reads (for reporting columns the input lacks)."""
-    columns: set[str] = set()
-    for query in mapping.queries:
-        columns.update(c for c, _ in query.filters)
-        columns.update(c for c, _ in query.filters_not)
-        for entity in query.entities:
-            columns.update(entity.keys)
-            if entity.id_column:
-                columns.add(entity.id_column)
-            for prop in entity.properties:
-                columns.update(prop.columns)
-                if prop.template:
-                    columns.update(_TEMPLATE.findall(prop.template))
-    return columns
-
-
-__all__ = [
-    "EntityMap",
-    "MappedEntity",
-    "MappingSpec",
-    "PropertyMap",
-    "Query",
-    "RecordError",
-    "SourceSpec",
-    "column_values",
-    "external_id",
-    "load_mapping",
-    "parse_mapping",
-    "referenced_columns",
-    "resolve_property",
-]
+__all__ = ["load_mapping", "parse_mapping"]
