@@ -194,3 +194,53 @@ def test_push_tokens(data_dir: list[str]) -> None:
     assert revoked.exit_code == 0
     again = runner.invoke(app, [*data_dir, "ingest", "token", "revoke", token_id])
     assert again.exit_code == 1
+
+
+def test_http_command_pulls_pages_and_keeps_headers_secret(
+    data_dir: list[str], tmp_path: Path
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    people = [{"id": f"h{i}", "schema": "Person", "properties": {"name": [f"Web {i}"]}}
+              for i in range(7)]  # fmt: skip
+    seen_auth: list[str | None] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen_auth.append(self.headers.get("Authorization"))
+            page = int(self.path.rsplit("=", 1)[-1]) if "page=" in self.path else 0
+            items = people[page * 3 : page * 3 + 3]
+            body = {"data": items}
+            if page * 3 + 3 < len(people):
+                body["next"] = f"http://127.0.0.1:{self.server.server_port}/people?page={page + 1}"
+            payload = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *_: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/people"
+        summary = ingest_json(data_dir, "http", url, "--header", "Authorization: Bearer s3cret")
+        bad = runner.invoke(app, [*data_dir, "ingest", "http", url, "--header", "s3cret-only"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert summary["records_read"] == 7
+    assert summary["entities"] == {"Person": {"created": 7, "updated": 0}}
+    assert seen_auth
+    assert set(seen_auth) == {"Bearer s3cret"}
+    assert bad.exit_code == 1
+    assert "Name: value" in bad.output
+    assert "s3cret" not in bad.output
+    status = runner.invoke(app, [*data_dir, "ingest", "status", str(summary["run_id"])])
+    assert "s3cret" not in status.stdout
+    assert json.loads(status.stdout)["options"]["http"]["pagination"] == "auto"

@@ -658,3 +658,25 @@ def test_rejected_credentials_say_what_to_check(
     assert caught.value.details["s3_code"] == code
     assert "AWS_ACCESS_KEY_ID" in str(caught.value.hint)
     assert_clean(caught.value)
+
+
+def test_the_cli_reads_an_s3_prefix(admin: Any, endpoint: str, tmp_path: Path) -> None:
+    """`intelgraph ingest s3://…` with --s3-endpoint, end to end through the command line."""
+    from typer.testing import CliRunner
+
+    from intelgraph.cli import app
+
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert runner.invoke(app, [*data, "init"]).exit_code == 0
+    result = runner.invoke(
+        app,
+        [*data, "ingest", f"s3://{BUCKET}/entities/", "--s3-endpoint", endpoint, "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["records_read"] == len(FTM)
+    assert summary["dlq"] == 0
+    runs = json.loads(runner.invoke(app, [*data, "ingest", "runs", "--json"]).stdout)
+    assert runs[0]["connector"] == "s3"
+    assert runs[0]["inputs"] == [f"s3://{BUCKET}/entities/people.jsonl.gz"]

@@ -298,25 +298,21 @@ def http(
     privacy: list[str] = PrivacyOption,
 ) -> None:
     """Pull a REST JSON API page by page (retries, rate limits, resumable)."""
-    from intelgraph.ingest.connectors.http_pull import HttpInput, HttpPullConfig
+    from intelgraph.ingest.connectors.http_pull import HttpInput, HttpPullConfig, parse_header
 
-    headers: dict[str, str] = {}
-    for item in header:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip():
-            raise InvalidInput(f"header {item!r} is not 'Name: value'")
-        headers[name.strip()] = value.strip()
-    config = HttpPullConfig(
-        url=url,
-        pagination=pagination,
-        records_path=records,
-        headers=headers,
-        max_requests_per_second=rate,
-    )
-    source_input = HttpInput(config)
+    headers = dict(parse_header(item) for item in header)  # never echoes a header's value
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
         mapping = load_mapping(mapping_file, platform.ontology) if mapping_file else None
+        records = records or (mapping.format_options.get("records_path") if mapping else None)
+        config = HttpPullConfig(
+            url=url,
+            pagination=pagination,
+            records_path=records,
+            headers=headers,
+            max_requests_per_second=rate,
+        )
+        source_input = HttpInput(config)
         with progress_bar(not as_json, None) as advance:
             pipeline = _pipeline(
                 platform,
@@ -328,7 +324,7 @@ def http(
                 connector="http",
                 drift=drift,
                 batch_size=batch_size,
-                run_options={"format": "json"},
+                run_options={"format": "json", "http": config.describe()},
                 progress=advance,
             )
             summary = pipeline.run([source_input])
