@@ -357,3 +357,24 @@ def test_bad_options_are_refused() -> None:
         IngestOptions(batch_size=0)
     with pytest.raises(InvalidInput):
         IngestOptions(drift="explode")
+
+
+def test_values_the_store_refuses_are_dead_lettered(
+    store: Store, ontology: Ontology, tmp_path: Path
+) -> None:
+    lines = [
+        {"id": "ok-1", "schema": "Person", "properties": {"name": ["Fine"]}},
+        {"id": "long-1", "schema": "Person",
+         "properties": {"name": ["Long"], "notes": ["x" * 70_000]}},
+        {"id": "nul-1", "schema": "Person", "properties": {"name": ["Bad\u0000Name"]}},
+    ]  # fmt: skip
+    path = tmp_path / "odd.ftm"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    summary = IngestPipeline(store, Source(name="odd"), AutoMapper(ontology), connector="file").run(
+        expand_paths([path], None, FormatOptions())
+    )
+    assert summary.to_dict()["records_loaded"] == 1
+    reasons = sorted(letter.reason for letter in store.ingest.dead_letters(EVERYONE))
+    assert len(reasons) == 2
+    assert any("at most 65536" in reason for reason in reasons)
+    assert any("control characters" in reason for reason in reasons)

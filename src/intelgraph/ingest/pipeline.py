@@ -32,7 +32,7 @@ from intelgraph.obs import metrics
 from intelgraph.ontology.schema import Property, Schema
 from intelgraph.store import Store
 from intelgraph.store.ingest_state import DeadLetter, IngestBatch, RunRow
-from intelgraph.store.writer import WriteResult, statement_problem
+from intelgraph.store.writer import MAX_VALUE, WriteResult, statement_problem
 
 DRIFT_POLICIES = ("warn", "fail")
 TABULAR = ("csv", "xlsx")
@@ -258,6 +258,7 @@ class IngestPipeline:
         record_id = stored.id
         source_id, labels = self.source.id, self.source.labels
         statements: list[Statement] = []
+        checked: MappedEntity | None = None
         for entity in entities:
             schema = self._schema(entity.schema)
             values = self._normalised(schema, entity, stats)
@@ -281,9 +282,18 @@ class IngestPipeline:
                         None,
                         run_id,
                     )
-                    problem = statement_problem(statement)
-                    if problem is not None:
-                        raise RecordError(f"{schema.name}.{prop_name}: {problem}")
+                    # The full check once per entity (ids, names, times); values each time,
+                    # cheaply, with the full check only to word the reason.
+                    if (
+                        checked is not entity
+                        or not value
+                        or len(value) > MAX_VALUE
+                        or ("\x00" in value)
+                    ):
+                        problem = statement_problem(statement)
+                        if problem is not None:
+                            raise RecordError(f"{schema.name}.{prop_name}: {problem}")
+                        checked = entity
                     statements.append(statement)
         return stored, statements
 

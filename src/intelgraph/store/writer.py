@@ -543,4 +543,12 @@ class BatchWriter:
         return len(edge_rows)
 
 
-__all__ = ["BatchWriter", "WriteResult", "from_us", "statement_problem", "to_us"]
+__all__ = [
+    "MAX_ID",
+    "MAX_VALUE",
+    "BatchWriter",
+    "WriteResult",
+    "from_us",
+    "statement_problem",
+    "to_us",
+]
