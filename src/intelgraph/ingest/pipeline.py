@@ -316,9 +316,8 @@ class IngestPipeline:
                     if name in entity.lenient:
                         stats.dropped(f"{schema.name}.{name}")
                         continue
-                    raise RecordError(
-                        f"{schema.name}.{name}: {exc.message} (value {raw[:80]!r})"
-                    ) from None
+                    expected = f"; {exc.hint}" if exc.hint else ""
+                    raise RecordError(f"{schema.name}.{name}: {exc.message}{expected}") from None
                 if len(cache) < _NORMAL_CACHE:
                     cache[(schema.name, name, raw)] = value
                 if prop.privacy != "public" and privacy.active:
