@@ -226,14 +226,12 @@ def main(argv: list[str] | None = None) -> int:
             path = work / "rows.csv"
             generate_csv(path, args.rows)
             size_mb = path.stat().st_size / 1e6
-            print(
-                f"generated {args.rows:,} rows, {size_mb:,.1f} MB ({size_mb * 1e6 / args.rows:,.0f} B/row)"
-            )
+            per_row = size_mb * 1e6 / args.rows
+            print(f"generated {args.rows:,} rows, {size_mb:,.1f} MB ({per_row:,.0f} B/row)")
             parse_rate, parsed = raw_parse_rate(path)
             if parsed:
-                print(
-                    f"raw parse (pyarrow): {parse_rate:,.0f} rows/s, {size_mb / (parsed / parse_rate):,.1f} MB/s"
-                )
+                mb_s = size_mb / (parsed / parse_rate)
+                print(f"raw parse (pyarrow): {parse_rate:,.0f} rows/s, {mb_s:,.1f} MB/s")
             sqlite = bench_csv(path, f"sqlite:///{work / 'csv.db'}", "SQLite", args.batch_size)
             result["csv_sqlite_rows_per_s"] = sqlite["rows_per_s"]
             if parse_rate:

@@ -381,7 +381,7 @@ def nats(
             servers=server or settings.nats_url,
             subject=subject,
             stream=stream,
-            durable=durable or f"intelgraph-{pipeline.source.name}",
+            durable=durable,  # None: the connector derives a valid name from the source
             batch_size=batch,
             max_inflight=max_inflight,
             idle_timeout=idle_timeout,

@@ -94,6 +94,7 @@ class RunSummary:
             "entities": _counts(stats.get("entities", {})),
             "edges": _counts(stats.get("edges", {})),
             "dlq": stats.get("dlq", 0),
+            "redelivered": stats.get("redelivered", 0),
             "seconds": round(float(stats.get("seconds", 0.0)), 3),
             "drift": [dict(change) for change in self.drift],
             "unmapped": stats.get("unmapped", {}),
@@ -141,6 +142,7 @@ class IngestPipeline:
         self.store = store
         self.ontology = store.ontology
         self.source = source
+        self.source_id = source.id  # hashed once: every record and statement carries it
         self.mapper = mapper
         self.connector = connector
         self.mapping_hash = mapping_hash
@@ -244,7 +246,7 @@ class IngestPipeline:
             raise RecordError(record.error or "the record could not be parsed")
         content = canonical_json(record.data)
         stored = Record(
-            source_id=self.source.id,
+            source_id=self.source_id,
             content=content,
             uri=input_uri,
             location=record.location,
@@ -256,7 +258,7 @@ class IngestPipeline:
         except InvalidValue as exc:
             raise RecordError(exc.message) from None
         record_id = stored.id
-        source_id, labels = self.source.id, self.source.labels
+        source_id, labels = self.source_id, self.source.labels
         statements: list[Statement] = []
         checked: MappedEntity | None = None
         for entity in entities:
@@ -463,14 +465,14 @@ class ActiveRun:
                 "records_loaded": loaded,
                 "records_skipped": skipped,
                 "statements_seen": len(statements),
-                "dlq": len(letters),
                 "seconds": time.monotonic() - self._clock,
             }
         )
         records_done = self._done.get(source_input.uri, 0) + len(records)
 
-        def totals(result: WriteResult) -> Mapping[str, Any]:
+        def totals(result: WriteResult, letters_new: int) -> Mapping[str, Any]:
             tally.add_write(result, pipeline.ontology)
+            tally.add({"dlq": letters_new})  # a redelivered bad record is listed once
             return tally.data
 
         end = cursor if cursor is not None else (records[-1].cursor if records else "")
@@ -499,7 +501,7 @@ class ActiveRun:
             pipeline.recorder.record_batch(
                 BatchEvent(
                     run_id=run_id,
-                    source_id=pipeline.source.id,
+                    source_id=pipeline.source_id,
                     mapping_hash=pipeline.mapping_hash,
                     input_uri=source_input.uri,
                     cursor=end,
@@ -513,7 +515,7 @@ class ActiveRun:
         content = canonical_json(record.data) if record.data is not None else (record.raw or b"")
         return DeadLetter(
             run_id=self.run.id,
-            source_id=self.pipeline.source.id,
+            source_id=self.pipeline.source_id,
             input_uri=uri,
             location=record.location,
             reason=reason,

@@ -85,7 +85,7 @@ class IngestLog:
             label_ids = store._labels.intern_many(
                 connection, [d.labels for d in batch.dead_letters]
             )
-            state.insert_dead_letters(connection, batch.dead_letters, label_ids)
+            letters_new = state.insert_dead_letters(connection, batch.dead_letters, label_ids)
             state.save_checkpoint(
                 connection,
                 batch.run_id,
@@ -97,7 +97,9 @@ class IngestLog:
                     batch.input_done,
                 ),
             )
-            state.save_run_progress(connection, batch.run_id, batch.stats(result), batch.profile)
+            state.save_run_progress(
+                connection, batch.run_id, batch.stats(result, letters_new), batch.profile
+            )
         return result
 
     def finish_run(

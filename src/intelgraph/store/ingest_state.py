@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from intelgraph.model import Labels, Record, Statement
+from intelgraph.model import Labels, Record, Statement, sha256_hex
 from intelgraph.store.labelsets import in_clause
 from intelgraph.store.writer import WriteResult, from_us, to_us
 
@@ -87,8 +87,9 @@ class IngestBatch:
     statements: Sequence[Statement]
     records: Sequence[Record]
     dead_letters: Sequence[DeadLetter]
-    # Run totals after this batch, computed from the write's result inside the transaction.
-    stats: Callable[[WriteResult], Mapping[str, Any]]
+    # Run totals after this batch, from the write's result and the number of new dead
+    # letters, computed inside the transaction.
+    stats: Callable[[WriteResult, int], Mapping[str, Any]]
     profile: Mapping[str, str] | None = None
     checked: bool = False  # statements already validated one by one (see BatchWriter.write)
 
@@ -249,15 +250,19 @@ def finish_run(
 
 def insert_dead_letters(
     connection: Connection, letters: Sequence[DeadLetter], label_ids: Mapping[Labels, int]
-) -> None:
+) -> int:
+    """Insert letters, each at most once per run and place; returns how many are new."""
     if not letters:
-        return
+        return 0
+    count = text("SELECT COUNT(*) FROM dead_letters WHERE run_id = :run")
+    runs = {d.run_id for d in letters}
+    before = sum(connection.execute(count, {"run": run}).scalar_one() for run in runs)
     now = to_us(datetime.now().astimezone())
     connection.execute(
         text(
             "INSERT INTO dead_letters (run_id, source_id, input_uri, location, reason, content, "
-            "labelset_id, created_us) VALUES (:run, :source, :uri, :location, :reason, "
-            ":content, :labelset, :now)"
+            "content_hash, labelset_id, created_us) VALUES (:run, :source, :uri, :location, "
+            ":reason, :content, :hash, :labelset, :now) ON CONFLICT DO NOTHING"
         ),
         [
             {
@@ -267,12 +272,15 @@ def insert_dead_letters(
                 "location": d.location,
                 "reason": d.reason,
                 "content": d.content,
+                "hash": sha256_hex(d.content),
                 "labelset": label_ids[d.labels],
                 "now": now,
             }
             for d in letters
         ],
     )
+    after = sum(connection.execute(count, {"run": run}).scalar_one() for run in runs)
+    return int(after - before)
 
 
 _LETTER_COLUMNS = (

@@ -105,6 +105,7 @@ dead_letters = Table(
     Column("location", Text, nullable=False),
     Column("reason", Text, nullable=False),
     Column("content", LargeBinary, nullable=False),
+    Column("content_hash", String(64), nullable=False),
     Column("labelset_id", Integer, nullable=False),
     Column("created_us", BigInteger, nullable=False),
     Column("replayed_us", BigInteger),
@@ -112,6 +113,7 @@ dead_letters = Table(
     Column("replay_outcome", Text),
     Index("ix_dead_letters_source", "source_id", "id"),
     Index("ix_dead_letters_run", "run_id", "id"),
+    Index("ux_dead_letters_once", "run_id", "input_uri", "location", "content_hash", unique=True),
 )
 
 ingest_tokens = Table(

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("location", sa.Text, nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("content", sa.LargeBinary, nullable=False),
+        sa.Column("content_hash", sa.String(64), nullable=False),
         sa.Column("labelset_id", sa.Integer, nullable=False),
         sa.Column("created_us", sa.BigInteger, nullable=False),
         sa.Column("replayed_us", sa.BigInteger),
@@ -56,6 +57,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_dead_letters_source", "dead_letters", ["source_id", "id"])
     op.create_index("ix_dead_letters_run", "dead_letters", ["run_id", "id"])
+    # A record redelivered to the same run (a stream after a crash) is listed once.
+    op.create_index(
+        "ux_dead_letters_once",
+        "dead_letters",
+        ["run_id", "input_uri", "location", "content_hash"],
+        unique=True,
+    )
     op.create_table(
         "ingest_tokens",
         sa.Column("id", sa.String(32), primary_key=True),
