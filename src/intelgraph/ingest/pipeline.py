@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from intelgraph import __version__
 from intelgraph.errors import IntelGraphError, InvalidInput, InvalidValue
-from intelgraph.ingest import drift
+from intelgraph.ingest import drift, lease
 from intelgraph.ingest.ledger import BatchEvent, BatchRecorder, NoopRecorder
 from intelgraph.ingest.mapping import MappedEntity, RecordError
 from intelgraph.ingest.privacy import PrivacyPolicy
@@ -179,7 +179,12 @@ class IngestPipeline:
         self.store.put_source(self.source)
         key = self.resume_key(inputs) if resumable else None
         previous = self.store.ingest.resumable_run(key) if key else None
+        owner = lease.this_process()
         if previous is not None:
+            if lease.holder_alive(previous) or not self.store.ingest.claim_run(
+                previous.id, previous.owner, owner
+            ):
+                raise lease.refuse(previous)
             return ActiveRun(self, previous, resumed=True)
         run = RunRow(
             id="run-" + sha256_hex(canonical_json([key, utcnow().isoformat(), id(self)]))[:24],
@@ -189,6 +194,7 @@ class IngestPipeline:
             started_at=utcnow(),
             mapping_hash=self.mapping_hash,
             resume_key=key,
+            owner=owner,
             inputs=tuple(inputs),
             options={
                 **self.run_options,

@@ -50,6 +50,11 @@ class IngestLog:
             )
         return found[0] if found else None
 
+    def claim_run(self, run_id: str, previous: str | None, owner: str) -> bool:
+        """Take over an unfinished run; False when another process claimed it first."""
+        with self._store._write() as connection:
+            return state.claim_run(connection, run_id, previous, owner)
+
     def mark_interrupted(self, run_id: str) -> None:
         """A run that stopped on an exception or signal: resumable, not finished."""
         with self._store._write() as connection:

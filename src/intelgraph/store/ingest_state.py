@@ -43,6 +43,8 @@ class RunRow:
     drift: tuple[Mapping[str, Any], ...] = ()
     error: str | None = None
     source_name: str | None = None
+    owner: str | None = None  # host:pid of the process loading it
+    heartbeat: datetime | None = None  # its last commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ class IngestBatch:
 _RUN_COLUMNS = (
     "r.id, r.source_id, r.connector, r.code_version, r.started_us, r.status, r.mapping_hash, "
     "r.finished_us, r.resume_key, r.inputs, r.options, r.stats, r.profile, r.drift, r.error, "
-    "s.name"
+    "s.name, r.owner, r.heartbeat_us"
 )
 
 
@@ -119,6 +121,8 @@ def _run_from_row(row: Sequence[Any]) -> RunRow:
         drift=tuple(json.loads(row[13])),
         error=row[14],
         source_name=row[15],
+        owner=row[16],
+        heartbeat=from_us(row[17]) if row[17] is not None else None,
     )
 
 
@@ -127,9 +131,9 @@ def insert_run(connection: Connection, run: RunRow) -> None:
         text(
             "INSERT INTO ingest_runs (id, source_id, connector, mapping_hash, code_version, "
             "started_us, finished_us, status, stats, resume_key, inputs, options, profile, "
-            "drift, error) VALUES (:id, :source_id, :connector, :mapping_hash, :code_version, "
-            ":started, NULL, :status, :stats, :resume_key, :inputs, :options, :profile, "
-            ":drift, NULL)"
+            "drift, error, owner, heartbeat_us) VALUES (:id, :source_id, :connector, "
+            ":mapping_hash, :code_version, :started, NULL, :status, :stats, :resume_key, "
+            ":inputs, :options, :profile, :drift, NULL, :owner, :started)"
         ),
         {
             "id": run.id,
@@ -145,8 +149,27 @@ def insert_run(connection: Connection, run: RunRow) -> None:
             "options": json.dumps(dict(run.options), sort_keys=True),
             "profile": json.dumps(dict(run.profile), sort_keys=True),
             "drift": json.dumps(list(run.drift)),
+            "owner": run.owner,
         },
     )
+
+
+def claim_run(connection: Connection, run_id: str, previous: str | None, owner: str) -> bool:
+    """Take a run over from ``previous`` (atomically: False if someone else did first)."""
+    params = {"id": run_id, "owner": owner, "now": to_us(datetime.now().astimezone())}
+    if previous is None:
+        condition = "owner IS NULL"
+    else:
+        condition = "owner = :previous"
+        params["previous"] = previous
+    claimed = connection.execute(
+        text(
+            "UPDATE ingest_runs SET owner = :owner, heartbeat_us = :now, status = 'running' "
+            f"WHERE id = :id AND {condition}"
+        ),
+        params,
+    ).rowcount
+    return bool(claimed)
 
 
 def select_runs(
@@ -210,13 +233,18 @@ def save_run_progress(
     stats: Mapping[str, Any],
     profile: Mapping[str, str] | None,
 ) -> None:
-    params: dict[str, Any] = {"run": run_id, "stats": json.dumps(dict(stats), sort_keys=True)}
+    params: dict[str, Any] = {
+        "run": run_id,
+        "stats": json.dumps(dict(stats), sort_keys=True),
+        "now": to_us(datetime.now().astimezone()),
+    }
     extra = ""
     if profile is not None:
         extra = ", profile = :profile"
         params["profile"] = json.dumps(dict(profile), sort_keys=True)
     connection.execute(
-        text(f"UPDATE ingest_runs SET stats = :stats{extra} WHERE id = :run"), params
+        text(f"UPDATE ingest_runs SET stats = :stats, heartbeat_us = :now{extra} WHERE id = :run"),
+        params,
     )
 
 
@@ -347,6 +375,7 @@ __all__ = [
     "DeadLetter",
     "IngestBatch",
     "RunRow",
+    "claim_run",
     "finish_run",
     "insert_dead_letters",
     "insert_run",

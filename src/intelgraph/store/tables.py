@@ -78,6 +78,8 @@ ingest_runs = Table(
     Column("profile", Text, nullable=False, server_default="{}"),
     Column("drift", Text, nullable=False, server_default="[]"),
     Column("error", Text),
+    Column("owner", String(300)),
+    Column("heartbeat_us", BigInteger),
     Index("ix_ingest_runs_resume", "resume_key", "status"),
     Index("ix_ingest_runs_source", "source_id", "started_us"),
 )

@@ -26,6 +26,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("profile", sa.Text, nullable=False, server_default="{}"))
         batch.add_column(sa.Column("drift", sa.Text, nullable=False, server_default="[]"))
         batch.add_column(sa.Column("error", sa.Text))
+        # Which process holds a running run (host:pid) and when it last committed, so a
+        # second process does not join a live run.
+        batch.add_column(sa.Column("owner", sa.String(300)))
+        batch.add_column(sa.Column("heartbeat_us", sa.BigInteger))
     op.create_index("ix_ingest_runs_resume", "ingest_runs", ["resume_key", "status"])
     op.create_index("ix_ingest_runs_source", "ingest_runs", ["source_id", "started_us"])
     op.create_table(
@@ -81,5 +85,8 @@ def downgrade() -> None:
     op.drop_index("ix_ingest_runs_source", "ingest_runs")
     op.drop_index("ix_ingest_runs_resume", "ingest_runs")
     with op.batch_alter_table("ingest_runs") as batch:
-        for column in ("error", "drift", "profile", "options", "inputs", "resume_key"):
+        for column in (
+            "heartbeat_us", "owner", "error", "drift", "profile", "options", "inputs",
+            "resume_key",
+        ):  # fmt: skip
             batch.drop_column(column)
