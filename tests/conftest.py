@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -16,6 +18,7 @@ from intelgraph.store import Store
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_NATS = "nats://127.0.0.1:4222"
 PG_TABLES = (
     "meta, labelsets, sources, ingest_runs, records, statements, nodes, entities, edges, "
     "judgements, ingest_checkpoints, dead_letters, ingest_tokens"
@@ -27,6 +30,22 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def nats_url() -> str:
+    """The NATS test server (IG_TEST_NATS_URL); skipped where none answers, mandatory
+    when CI is set."""
+    url = os.environ.get("IG_TEST_NATS_URL", DEFAULT_NATS)
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), 2).close()
+    except OSError as exc:
+        message = f"NATS unreachable at {url}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (NATS tests are mandatory when CI is set)")
+        pytest.skip(message + " (start nats-server -js, or set IG_TEST_NATS_URL)")
+    return url
 
 
 @pytest.fixture(scope="session")

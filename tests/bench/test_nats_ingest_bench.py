@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import math
-import os
 import re
-import socket
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from bench import nats_ingest
 
-NATS_URL = os.environ.get("IG_TEST_NATS_URL", "nats://127.0.0.1:4222")
 EVENTS = 300
 RESULT = re.compile(
     r"RESULT events_per_s=\d+ p50_ms=\d+\.\d{3} p95_ms=\d+\.\d{3} p99_ms=\d+\.\d{3}"
 )
-
-
-@pytest.fixture(scope="module")
-def nats_url() -> str:
-    parts = urlsplit(NATS_URL)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), 2).close()
-    except OSError as exc:
-        message = f"NATS unreachable at {NATS_URL}: {exc}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (NATS tests are mandatory when CI is set)")
-        pytest.skip(message + " (start nats-server -js, or set IG_TEST_NATS_URL)")
-    return NATS_URL
 
 
 def test_bench_consumes_every_event_and_reports_figures(

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import nats
 import pytest
@@ -40,22 +39,7 @@ from intelgraph.model import Source, ViewerScope
 from intelgraph.ontology import default_ontology
 from intelgraph.store import Store
 
-NATS_URL = os.environ.get("IG_TEST_NATS_URL", "nats://127.0.0.1:4222")
 SCOPE = ViewerScope.make()
-
-
-@pytest.fixture(scope="session")
-def nats_url() -> str:
-    """The test server's URL; skipped where none answers, mandatory when CI is set."""
-    parts = urlsplit(NATS_URL)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), 2).close()
-    except OSError as exc:
-        message = f"NATS unreachable at {NATS_URL}: {exc}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (NATS tests are mandatory when CI is set)")
-        pytest.skip(message + " (start nats-server -js, or set IG_TEST_NATS_URL)")
-    return NATS_URL
 
 
 @dataclass(frozen=True)
