@@ -18,13 +18,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import queue
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
@@ -33,12 +31,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from intelgraph.api.push_records import (
+    MEDIA_TYPES,
+    PushError,
+    PushInput,
+    media_kind,
+    parse_records,
+    push_uri,
+    unauthenticated,
+)
 from intelgraph.errors import ConfigError, IntelGraphError, NotFound
 from intelgraph.ingest.auto import AutoMapper
 from intelgraph.ingest.keys import tokenization_key
 from intelgraph.ingest.pipeline import ActiveRun, BatchOutcome, IngestPipeline
 from intelgraph.ingest.records import RawRecord
-from intelgraph.model import Source, canonical_json, source_id, utcnow
+from intelgraph.model import Source, source_id, utcnow
 from intelgraph.obs import get_logger
 from intelgraph.store import Store
 
@@ -47,77 +54,11 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
-MEDIA_TYPES: Final = {
-    "application/json": "json",
-    "application/x-ndjson": "ndjson",
-    "application/jsonl": "ndjson",
-}
 MIB: Final = 1024 * 1024
 CONNECTOR: Final = "push"
 _STOP: Final = object()
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
-
-
-class PushError(IntelGraphError):
-    """A refused push request, with its HTTP status and any headers the answer needs."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        hint: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(message, hint=hint, details=details, code=code)
-        self.status = status
-        self.headers = dict(headers or {})
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.to_dict(), status_code=self.status, headers=self.headers)
-
-
-def _unauthenticated(message: str, *, invalid: bool) -> PushError:
-    challenge = 'Bearer realm="intelgraph"' + (', error="invalid_token"' if invalid else "")
-    return PushError(
-        401,
-        "invalid_token" if invalid else "unauthenticated",
-        message,
-        hint="send 'Authorization: Bearer <push token>'; create a token with "
-        "`intelgraph ingest token create SOURCE`",
-        headers={"WWW-Authenticate": challenge},
-    )
-
-
-# -- the input and the batches ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PushInput:
-    """The ingest :class:`~intelgraph.ingest.records.Input` a pushed batch is read from.
-
-    Every batch of a source has the same uri and fingerprint, so a source's pushes
-    form one input of its run; the cursor is the request's sequence number.
-    """
-
-    uri: str
-    observed_at: datetime
-    records: tuple[RawRecord, ...] = ()
-    sequence: int = 0
-    format: str = "json"
-    fingerprint: str = "push"
-
-    def read(self, cursor: str | None) -> Iterator[RawRecord]:
-        """The batch's records, unless ``cursor`` says this request is already stored."""
-        if cursor is None or not cursor.isdigit() or int(cursor) < self.sequence:
-            yield from self.records
-
-
-def push_uri(source: Source) -> str:
-    return f"push://{quote(source.labels.tenant, safe='')}/{quote(source.name, safe='')}"
 
 
 class PushBatch:
@@ -193,139 +134,6 @@ class PushBatch:
         if self.error is not None:
             out["error"] = dict(self.error)
         return out
-
-
-# -- parsing ----------------------------------------------------------------------------------
-
-
-def media_kind(content_type: str | None, content_encoding: str | None = None) -> str:
-    """``json`` or ``ndjson`` for a request's Content-Type; 415 for anything else."""
-    if content_encoding and content_encoding.strip().lower() not in ("", "identity"):
-        raise PushError(
-            415,
-            "unsupported_media_type",
-            f"content encoding {content_encoding.strip()!r} is not supported",
-            hint="send the body uncompressed",
-        )
-    media, _, params = (content_type or "").partition(";")
-    kind = MEDIA_TYPES.get(media.strip().lower())
-    if kind is None:
-        raise PushError(
-            415,
-            "unsupported_media_type",
-            f"content type {media.strip() or '(none)'!r} is not accepted",
-            hint="send Content-Type: application/json (an object or a list of objects) or "
-            "application/x-ndjson (one object per line)",
-        )
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        charset = value.strip().strip('"').lower()
-        if key.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
-            raise PushError(
-                415,
-                "unsupported_media_type",
-                f"charset {charset!r} is not accepted",
-                hint="send UTF-8 JSON",
-            )
-    return kind
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _loads(data: bytes) -> Any:
-    try:
-        return json.loads(data, parse_constant=_no_constants)
-    except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
-
-
-def _too_many(count: int, limit: int) -> PushError:
-    return PushError(
-        413,
-        "too_many_records",
-        f"the request holds {count} records; at most {limit} are accepted per request",
-        hint=f"split the batch into requests of at most {limit} records",
-        details={"max_records": limit},
-    )
-
-
-def _record(item: Any, raw: bytes, location: str, cursor: str, seen: datetime) -> RawRecord:
-    if isinstance(item, dict):
-        return RawRecord(item, location, cursor, observed_at=seen)
-    return RawRecord(
-        None,
-        location,
-        cursor,
-        raw=raw,
-        error=f"expected a JSON object, got {type(item).__name__}",
-        observed_at=seen,
-    )
-
-
-def parse_records(
-    kind: str, body: bytes, *, batch_id: str, cursor: str, received: datetime, max_records: int
-) -> list[RawRecord]:
-    """The body's records; a bad NDJSON line becomes an error record, not a failed request."""
-    prefix = f"batch {batch_id}"
-    out: list[RawRecord] = []
-    if kind == "json":
-        try:
-            document = _loads(body)
-        except ValueError as exc:
-            raise PushError(
-                400,
-                "invalid_json",
-                f"the body is not valid JSON: {exc}",
-                hint="send one JSON object or a list of objects; use application/x-ndjson "
-                "so that one bad record does not cost the whole request",
-            ) from None
-        if isinstance(document, dict):
-            out.append(_record(document, body, f"{prefix} document", cursor, received))
-        elif isinstance(document, list):
-            if len(document) > max_records:
-                raise _too_many(len(document), max_records)
-            for index, item in enumerate(document):
-                raw = canonical_json(item)
-                out.append(_record(item, raw, f"{prefix} item[{index}]", cursor, received))
-        else:
-            raise PushError(
-                400,
-                "invalid_json",
-                f"the body is a JSON {type(document).__name__}, not an object or a list",
-                hint="send one JSON object or a list of objects",
-            )
-    else:
-        lines = [
-            (number, line.rstrip(b"\r"))
-            for number, line in enumerate(body.split(b"\n"), start=1)
-            if line.strip()
-        ]
-        if len(lines) > max_records:
-            raise _too_many(len(lines), max_records)
-        for number, line in lines:
-            location = f"{prefix} line {number}"
-            try:
-                item = _loads(line)
-            except ValueError as exc:
-                out.append(
-                    RawRecord(
-                        None,
-                        location,
-                        cursor,
-                        raw=line,
-                        error=f"not valid JSON: {exc}",
-                        observed_at=received,
-                    )
-                )
-                continue
-            out.append(_record(item, line, location, cursor, received))
-    if not out:
-        raise PushError(
-            400, "empty_batch", "the request holds no records", hint="send at least one record"
-        )
-    return out
 
 
 # -- the service ------------------------------------------------------------------------------
@@ -436,7 +244,7 @@ class PushIngest:
         """The source ``name`` when ``token`` may push to it; 401/403 otherwise."""
         token_source = self.store.ingest.push_token_source(token)
         if token_source is None:
-            raise _unauthenticated("the push token is unknown or revoked", invalid=True)
+            raise unauthenticated("the push token is unknown or revoked", invalid=True)
         try:
             source = self.store.source(token_source)
         except NotFound:
@@ -590,10 +398,10 @@ def _service(request: Request) -> PushIngest:
 
 def bearer_token(header: str | None) -> str:
     if not header:
-        raise _unauthenticated("no push token was given", invalid=False)
+        raise unauthenticated("no push token was given", invalid=False)
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthenticated("the Authorization header is not 'Bearer <token>'", invalid=False)
+        raise unauthenticated("the Authorization header is not 'Bearer <token>'", invalid=False)
     return token.strip()
 
 
