@@ -60,6 +60,18 @@ def test_every_command_has_help() -> None:
         ["show"],
         ["neighbors"],
         ["paths"],
+        ["ingest"],
+        ["ingest", "files"],
+        ["ingest", "http"],
+        ["ingest", "nats"],
+        ["ingest", "watch"],
+        ["ingest", "runs"],
+        ["ingest", "status"],
+        ["ingest", "dlq", "list"],
+        ["ingest", "dlq", "show"],
+        ["ingest", "dlq", "replay"],
+        ["ingest", "token", "create"],
+        ["ingest", "token", "revoke"],
     ):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0, args

@@ -69,7 +69,9 @@ class _FilesByDefault(TyperGroup):
 
 app = typer.Typer(
     cls=_FilesByDefault,
-    help="Load data: files (CSV, JSON, JSON Lines, XLSX, STIX, FtM), S3, HTTP, NATS.",
+    help="Load data. [bold]intelgraph ingest PATH…[/] loads files (CSV, JSON, JSON Lines, "
+    "XLSX, STIX, followthemoney), directories or s3://bucket/prefix: the [bold]files[/] "
+    "command, which is the default. See docs/ingest.md.",
     no_args_is_help=True,
 )
 dlq_app = typer.Typer(help="The dead-letter queue: records that could not be loaded.")
@@ -194,7 +196,7 @@ def _estimate(inputs: Sequence[Input]) -> int | None:
     return total
 
 
-@app.command("files", hidden=True)
+@app.command("files")
 @friendly_errors
 def files(
     ctx: typer.Context,
@@ -222,7 +224,7 @@ def files(
     records: str | None = typer.Option(None, "--records", help="JSON path to the record list."),
     s3_endpoint: str | None = typer.Option(None, "--s3-endpoint", help="S3-compatible endpoint."),
 ) -> None:
-    """Load files, directories or S3 objects (the format comes from the name)."""
+    """Load files, directories or S3 objects (the default: intelgraph ingest PATH…)."""
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
         mapping = load_mapping(mapping_file, platform.ontology) if mapping_file else None
