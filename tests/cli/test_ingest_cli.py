@@ -244,3 +244,46 @@ def test_http_command_pulls_pages_and_keeps_headers_secret(
     status = runner.invoke(app, [*data_dir, "ingest", "status", str(summary["run_id"])])
     assert "s3cret" not in status.stdout
     assert json.loads(status.stdout)["options"]["http"]["pagination"] == "auto"
+
+
+def test_xlsx_with_a_mapping(data_dir: list[str], tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Owners"
+    sheet.append(["owner", "company", "share", "since"])
+    sheet.append(["Ada Lovelace", "Engines Ltd", 50, "2020-01-31"])
+    sheet.append(["Alan Turing", "Engines Ltd", 25.5, "2021-06-30"])
+    path = tmp_path / "owners.xlsx"
+    book.save(path)
+    mapping = tmp_path / "owners.yml"
+    mapping.write_text(
+        """
+queries:
+  - entities:
+      owner: {schema: Person, key: owner, properties: {name: {column: owner}}}
+      company: {schema: Company, key: company, properties: {name: {column: company}}}
+      stake:
+        schema: Ownership
+        keys: [owner, company]
+        properties:
+          owner: {entity: owner}
+          asset: {entity: company}
+          percentage: {column: share}
+          startDate: {column: since}
+""",
+        encoding="utf-8",
+    )
+    summary = ingest_json(data_dir, str(path), "--mapping", str(mapping))
+    assert summary["records_read"] == 2
+    assert summary["entities"] == {
+        "Company": {"created": 1, "updated": 0},
+        "Person": {"created": 2, "updated": 0},
+    }
+    assert summary["edges"] == {"Ownership": {"created": 2, "updated": 0}}
+    found = json.loads(runner.invoke(app, [*data_dir, "search", "Turing", "--json"]).stdout)
+    shown = runner.invoke(app, [*data_dir, "show", found["hits"][0]["id"], "--json"])
+    records = json.loads(shown.stdout)["records"]
+    assert [r["location"] for r in records.values()] == ["sheet 'Owners' row 3"]
