@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             sqlite = bench_csv(path, f"sqlite:///{work / 'csv.db'}", "SQLite", args.batch_size)
             result["csv_sqlite_rows_per_s"] = sqlite["rows_per_s"]
             if parse_rate:
-                print(f"ratio to raw parse: {sqlite['rows_per_s'] / parse_rate:.3f}")
+                print(f"ratio to raw parse: {sqlite['rows_per_s'] / parse_rate:.5f}")
             print(f"target: >= {CSV_TARGET_ROWS_PER_S:,} rows/s per worker on SQLite")
             if args.postgres:
                 url, name = _postgres_url()

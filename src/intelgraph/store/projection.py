@@ -63,17 +63,26 @@ class EntityRow:
     first_seen_us: int = 0
     last_seen_us: int = 0
     row_id: int | None = None
+    # Whether the row differs from what is stored: a value seen again from another
+    # record (the same company on many rows) changes nothing and is not rewritten.
+    changed: bool = False
 
     def add(self, prop: str, value: str) -> None:
         values = self.properties.get(prop)
         if values is None:
             self.properties[prop] = [value]
+            self.changed = True
         elif value not in values:
             values.append(value)
+            self.changed = True
 
     def widen(self, first_us: int, last_us: int) -> None:
-        self.first_seen_us = min(self.first_seen_us, first_us)
-        self.last_seen_us = max(self.last_seen_us, last_us)
+        if first_us < self.first_seen_us:
+            self.first_seen_us = first_us
+            self.changed = True
+        if last_us > self.last_seen_us:
+            self.last_seen_us = last_us
+            self.changed = True
 
     def finish(self) -> None:
         """Sort values so that the stored row does not depend on write order."""

@@ -421,12 +421,12 @@ class BatchWriter:
                     )
                 else:
                     changed.add(key)
-                    entity.schema = pick_schema(self.ontology, entity.schema, schema)
+                    self._retype(entity, schema)
             elif entity.schema != schema:
-                entity.schema = pick_schema(self.ontology, entity.schema, schema)
+                self._retype(entity, schema)
             entity.add(prop, value)
             entity.widen(first, last)
-        updated = [existing[key] for key in changed]
+        updated = [existing[key] for key in changed if existing[key].changed]
         created = list(fresh.values())
         self._insert_entities(cursor, created)
         self._update_entities(cursor, updated)
@@ -435,6 +435,12 @@ class BatchWriter:
         grown = Counter(e.schema for e in updated)
         by_schema = {name: (made[name], grown[name]) for name in made.keys() | grown.keys()}
         return len(created), len(updated), edges_new, by_schema
+
+    def _retype(self, entity: EntityRow, schema: str) -> None:
+        picked = pick_schema(self.ontology, entity.schema, schema)
+        if picked != entity.schema:
+            entity.schema = picked
+            entity.changed = True
 
     def _load_entities(
         self, cursor: Any, keys: set[tuple[int, int]]
