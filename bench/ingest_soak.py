@@ -126,7 +126,10 @@ def write_input(path: Path, rows: int, seed: int) -> int:
             if i % 89 == 11:
                 share = "about a third"  # not a number
             person = "" if i % 61 == 3 else f"Person {n}"  # a stake without its owner
-            row = [f"r{i}", person, COUNTRIES[n % len(COUNTRIES)], f"Company {c}", f"HRB {c}"]
+            # Now and then a company is filed under another number: a new value that later
+            # batches add to an existing entity row (the projection's update path).
+            regno = f"HRB {c}" if i % 5 else f"HRB {c}/{i % 7}"
+            row = [f"r{i}", person, COUNTRIES[n % len(COUNTRIES)], f"Company {c}", regno]
             row += [share, since]
             if i % 401 == 17:
                 row.append("stray field")  # unparseable: too many fields
