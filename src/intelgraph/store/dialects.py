@@ -33,6 +33,12 @@ class Dialect(Protocol):
         self, cursor: Any, table: str, columns: Sequence[str], rows: list[Row]
     ) -> None: ...
 
+    def known_statements(self, cursor: Any, keys: Sequence[tuple[int, str]]) -> list[Row]:
+        """``(id, first_seen_us, last_seen_us)`` of the stored statements among ``keys``
+        (``(nid, id)`` pairs), found by primary key: the cost follows the batch, not how
+        many statements its entities already have."""
+        ...
+
     def allocate_ids(self, cursor: Any, table: str, column: str, count: int) -> list[int]:
         """Reserve ``count`` new integer keys (the caller holds the write lock)."""
         ...
@@ -53,6 +59,19 @@ class SqliteDialect:
         for part in chunks(values):
             marks = ",".join("?" * len(part))
             out.extend(cursor.execute(f"{head} IN ({marks}) {tail}", tuple(part)).fetchall())
+        return out
+
+    def known_statements(self, cursor: Any, keys: Sequence[tuple[int, str]]) -> list[Row]:
+        out: list[Row] = []
+        for part in chunks(keys, 2000):
+            pairs = ",".join("(?,?)" for _ in part)
+            out.extend(
+                cursor.execute(
+                    f"WITH k(nid, id) AS (VALUES {pairs}) SELECT s.id, s.first_seen_us, "
+                    "s.last_seen_us FROM k JOIN statements s ON s.nid = k.nid AND s.id = k.id",
+                    [value for pair in part for value in pair],
+                ).fetchall()
+            )
         return out
 
     def bulk_insert(self, cursor: Any, table: str, columns: Sequence[str], rows: list[Row]) -> None:
@@ -83,6 +102,16 @@ class PostgresDialect:
         if not values:
             return []
         cursor.execute(f"{head} = ANY(%s) {tail}", (list(values),))
+        return list(cursor.fetchall())
+
+    def known_statements(self, cursor: Any, keys: Sequence[tuple[int, str]]) -> list[Row]:
+        if not keys:
+            return []
+        cursor.execute(
+            "SELECT s.id, s.first_seen_us, s.last_seen_us FROM unnest(%s::integer[], "
+            "%s::text[]) AS k(nid, id) JOIN statements s ON s.nid = k.nid AND s.id = k.id",
+            ([nid for nid, _ in keys], [sid for _, sid in keys]),
+        )
         return list(cursor.fetchall())
 
     def bulk_insert(self, cursor: Any, table: str, columns: Sequence[str], rows: list[Row]) -> None:

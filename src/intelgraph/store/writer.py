@@ -375,17 +375,12 @@ class BatchWriter:
         """New rows, and known rows whose seen window grows (with the merged window).
 
         Rows are ``(nid, id, entity_id, schema, prop, value, source_id, record_id,
-        run_id, labelset_id, first_us, last_us)``; statements are clustered by node id,
-        so the lookup goes by node id.
+        run_id, labelset_id, first_us, last_us)``; they are looked up by primary key.
         """
         known = {
             sid: (first, last)
-            for sid, first, last in self.dialect.select_in(
-                cursor,
-                self.dialect.sql(
-                    "SELECT id, first_seen_us, last_seen_us FROM statements WHERE nid"
-                ),
-                sorted({row[0] for row in rows}),
+            for sid, first, last in self.dialect.known_statements(
+                cursor, sorted((row[0], row[1]) for row in rows)
             )
         }
         if not known:
