@@ -87,19 +87,26 @@ def test_serve_runs_a_real_http_server(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
-def test_metrics_count_ingest_runs(platform: Platform) -> None:
-    from intelgraph.obs.metrics import record_run
+def test_metrics_count_ingest_runs(platform: Platform, tmp_path: Path) -> None:
+    from intelgraph.ingest import AutoMapper, IngestPipeline
+    from intelgraph.ingest.connectors.files import FileInput
+    from intelgraph.model import Source
 
-    summary = {
-        "status": "completed", "records_loaded": 3, "records_skipped": 1, "dlq": 2,
-        "statements_written": 10, "drift": [{"change": "new", "field": "x"}],
-    }  # fmt: skip
-    record_run("metrics-test", summary)
+    path = tmp_path / "people.jsonl"
+    path.write_text(
+        '{"id": "m1", "schema": "Person", "properties": {"name": ["Metric"]}}\n{broken\n',
+        encoding="utf-8",
+    )
+    pipeline = IngestPipeline(
+        platform.store, Source(name="metrics-test"), AutoMapper(platform.ontology), connector="file"
+    )
+    pipeline.run([FileInput(path, "jsonl")])
     client = TestClient(create_app(platform))
     response = client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     body = response.text
     assert 'intelgraph_ingest_runs_total{source="metrics-test",status="completed"} 1.0' in body
-    assert 'intelgraph_ingest_records_total{outcome="dlq",source="metrics-test"} 2.0' in body
-    assert 'intelgraph_ingest_schema_drift_total{change="new",source="metrics-test"} 1.0' in body
+    assert 'intelgraph_ingest_records_total{outcome="loaded",source="metrics-test"} 1.0' in body
+    assert 'intelgraph_ingest_records_total{outcome="dlq",source="metrics-test"} 1.0' in body
+    assert 'intelgraph_ingest_statements_written_total{source="metrics-test"} 1.0' in body

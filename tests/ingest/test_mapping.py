@@ -18,7 +18,6 @@ from intelgraph.ingest.mapping import (
     external_id,
     load_mapping,
     parse_mapping,
-    referenced_columns,
 )
 from intelgraph.model import sha256_hex
 from intelgraph.ontology import Ontology, make_entity_id
@@ -585,39 +584,6 @@ def test_mapping_hash_follows_content(ontology: Ontology) -> None:
     assert first.hash == parse(PEOPLE + "\n# a comment\n", ontology).hash
     assert len(first.hash) == 64
     assert first.hash != parse(PEOPLE.replace("join: ", "split: "), ontology).hash
-
-
-def test_referenced_columns(ontology: Ontology) -> None:
-    text = """
-    queries:
-      - filters: {kind: P}
-        filters_not: {state: x}
-        entities:
-          p:
-            schema: Person
-            keys: [id, dob]
-            properties:
-              name: {columns: [first, last], join: " "}
-              notes: {template: "{{ a }}-{{b}}"}
-          q:
-            schema: Company
-            id_column: ref
-            properties: {name: {literal: Q}}
-    """
-    assert referenced_columns(parse(text, ontology)) == {
-        "kind",
-        "state",
-        "id",
-        "dob",
-        "first",
-        "last",
-        "a",
-        "b",
-        "ref",
-    }
-
-
-# -- problems, with their lines -----------------------------------------------------------
 
 
 def test_yaml_syntax_error_names_its_line(ontology: Ontology) -> None:

@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import text
 
 from intelgraph.errors import InvalidInput
-from intelgraph.ingest import AutoMapper, IngestOptions, IngestPipeline, RunSummary
+from intelgraph.ingest import AutoMapper, DriftError, IngestOptions, IngestPipeline, RunSummary
 from intelgraph.ingest.connectors.files import FileInput, expand_paths
 from intelgraph.ingest.formats import FormatOptions
 from intelgraph.ingest.mapping import parse_mapping
 from intelgraph.ingest.privacy import tokenize
 from intelgraph.ingest.replay import replay
 from intelgraph.model import Labels, Source, ViewerScope, canonical_json
+from intelgraph.obs.metrics import REGISTRY
 from intelgraph.ontology import Ontology
 from intelgraph.store import Store
 
@@ -243,8 +244,12 @@ def test_drift_is_reported_and_can_fail(store: Store, ontology: Ontology, tmp_pa
     drifted = [{**{k: v for k, v in row.items() if k != "email"}, "phone": "+44 20 7946 0000",
                 "id": f"x{row['id']}"} for row in ROWS]  # fmt: skip
     write_csv(path, drifted)
+    counted = {"source": "people", "change": "retyped"}
+    before_metric = REGISTRY.get_sample_value("intelgraph_ingest_schema_drift_total", counted)
     warned = run_file(store, ontology, path)
     assert warned.status == "completed"
+    after_metric = REGISTRY.get_sample_value("intelgraph_ingest_schema_drift_total", counted)
+    assert (after_metric or 0) - (before_metric or 0) == 1
     changes = {(c["change"], c["field"]) for c in warned.drift}
     assert changes == {("new", "phone"), ("missing", "email"), ("retyped", "id")}
     stored = store.ingest.run(EVERYONE, warned.run_id)
@@ -252,13 +257,13 @@ def test_drift_is_reported_and_can_fail(store: Store, ontology: Ontology, tmp_pa
 
     before = store.counts(EVERYONE).statements
     write_csv(path, [dict(row, id=row["id"], email="x") for row in drifted])
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(DriftError) as caught:
         run_file(store, ontology, path, drift="fail")
-    assert getattr(caught.value, "code", "") == "schema_drift"
+    assert caught.value.code == "schema_drift"
     assert store.counts(EVERYONE).statements == before  # nothing of the drifted batch landed
     failed = store.ingest.runs(EVERYONE, limit=1)[0]
     assert failed.status == "failed"
-    assert "drift" not in (failed.error or "drift") or "email" in (failed.error or "")
+    assert "new field 'email'" in (failed.error or "")
 
 
 @pytest.mark.parametrize(
@@ -282,10 +287,24 @@ def test_pii_redaction(
 
 def test_tokens_join_across_sources(store: Store, ontology: Ontology, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "people.csv", ROWS)
-    run_file(store, ontology, path, privacy={"pii": "token"})
+    mapping = parse_mapping(MAPPING, ontology)
+    for name in ("people", "hr"):
+        IngestPipeline(
+            store,
+            Source(name=name),
+            mapping,
+            connector="file",
+            options=IngestOptions(privacy={"pii": "token"}),
+            token_key=KEY,
+        ).run(expand_paths([path], None, FormatOptions()))
+    ada = store.search(EVERYONE, "Lovelace").hits[0].entity
+    emails = {
+        (s.source_id, s.value) for s in store.statements(EVERYONE, ada.id) if s.prop == "email"
+    }
     token = tokenize(KEY, "ada@example.org")
+    # Both sources hold the same token, so the records still join; the address is nowhere.
+    assert emails == {(Source(name="people").id, token), (Source(name="hr").id, token)}
     assert token.startswith("tok_")
-    assert token == tokenize(KEY, "ada@example.org")
     assert token != tokenize(b"other-key-other-key", "ada@example.org")
 
 

@@ -7,6 +7,7 @@ subcommands are ``http``, ``nats``, ``watch``, ``runs``, ``status``, ``dlq`` and
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,7 +55,7 @@ from intelgraph.ingest.mapping import SourceSpec
 from intelgraph.ingest.pipeline import ProgressCallback
 from intelgraph.ingest.replay import replay
 from intelgraph.ingest.sources import SourceOptions, build_source
-from intelgraph.model import source_id
+from intelgraph.model import Source, source_id
 from intelgraph.platform import Platform
 
 
@@ -116,40 +117,57 @@ def _mapper(platform: Platform, mapping: MappingSpec | None, formats: Sequence[s
     return AutoMapper(ontology)
 
 
+def _token_key(settings: Settings, privacy: dict[str, str]) -> bytes:
+    """The tokenization key, read (or made) only when some class is tokenized."""
+    return tokenization_key(settings.data_dir) if "token" in privacy.values() else b""
+
+
+def _source(
+    platform: Platform, mapping: MappingSpec | None, options: SourceOptions, default_name: str
+) -> tuple[Source, dict[str, str]]:
+    """The run's source (mapping ``source`` block under the command line) and privacy."""
+    return build_source(
+        mapping.source if mapping else SourceSpec(),
+        options,
+        default_name=default_name,
+        default_tenant=platform.settings.default_tenant,
+    )
+
+
 def _pipeline(
     platform: Platform,
     *,
-    spec: SourceSpec,
-    source_options: SourceOptions,
-    default_name: str,
-    mapper: Mapper,
+    source: tuple[Source, dict[str, str]],
     mapping: MappingSpec | None,
+    formats: Sequence[str],
     connector: str,
-    drift: str,
-    batch_size: int | None,
-    run_options: dict[str, Any],
-    progress: ProgressCallback | None,
+    drift: str = "warn",
+    batch_size: int | None = None,
+    run_options: dict[str, Any] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> IngestPipeline:
     settings = platform.settings
-    source, privacy = build_source(
-        spec, source_options, default_name=default_name, default_tenant=settings.default_tenant
-    )
-    key = tokenization_key(settings.data_dir) if "token" in privacy.values() else b""
+    made, privacy = source
+    options: dict[str, Any] = {"format": ",".join(formats), **(run_options or {})}
     if mapping is not None:
-        run_options = {**run_options, "mapping": str(Path(mapping.path).resolve())}
+        options["mapping"] = str(Path(mapping.path).resolve())
     return IngestPipeline(
         platform.store,
-        source,
-        mapper,
+        made,
+        _mapper(platform, mapping, formats),
         connector=connector,
         mapping_hash=mapping.hash if mapping is not None else None,
         options=IngestOptions(
             batch_size=batch_size or settings.ingest_batch_size, drift=drift, privacy=privacy
         ),
-        token_key=key,
+        token_key=_token_key(settings, privacy),
         progress=progress,
-        run_options=run_options,
+        run_options=options,
     )
+
+
+def _load_mapping(platform: Platform, path: Path | None) -> MappingSpec | None:
+    return load_mapping(path, platform.ontology) if path else None
 
 
 def _inputs(
@@ -227,7 +245,7 @@ def files(
     """Load files, directories or S3 objects (the default: intelgraph ingest PATH…)."""
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = load_mapping(mapping_file, platform.ontology) if mapping_file else None
+        mapping = _load_mapping(platform, mapping_file)
         merged = dict(mapping.format_options) if mapping else {}
         given = {
             "encoding": encoding,
@@ -245,29 +263,26 @@ def files(
                 "nothing to ingest", hint="name files, a directory or s3://bucket/prefix"
             )
         inputs = _inputs(settings, targets, fmt, options, s3_endpoint)
-        formats = sorted({i.format for i in inputs})
-        mapper = _mapper(platform, mapping, formats)
+        source_options = SourceOptions(
+            name=source,
+            licence=licence,
+            retention=retention,
+            purposes=tuple(purpose),
+            residency=residency,
+            labels=label,
+            privacy=privacy,
+        )
         default_name = Path(targets[0].rstrip("/")).stem.split(".")[0] or "files"
         with progress_bar(not as_json, _estimate(inputs)) as advance:
             pipeline = _pipeline(
                 platform,
-                spec=mapping.source if mapping else SourceSpec(),
-                source_options=SourceOptions(
-                    name=source,
-                    licence=licence,
-                    retention=retention,
-                    purposes=tuple(purpose),
-                    residency=residency,
-                    labels=label,
-                    privacy=privacy,
-                ),
-                default_name=default_name,
-                mapper=mapper,
+                source=_source(platform, mapping, source_options, default_name),
                 mapping=mapping,
+                formats=sorted({i.format for i in inputs}),
                 connector="s3" if targets[0].startswith("s3://") else "file",
                 drift=drift,
                 batch_size=batch_size,
-                run_options={"format": ",".join(formats), **options.to_dict()},
+                run_options=options.to_dict(),
                 progress=advance,
             )
             if not as_json:
@@ -305,7 +320,7 @@ def http(
     headers = dict(parse_header(item) for item in header)  # never echoes a header's value
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = load_mapping(mapping_file, platform.ontology) if mapping_file else None
+        mapping = _load_mapping(platform, mapping_file)
         records = records or (mapping.format_options.get("records_path") if mapping else None)
         config = HttpPullConfig(
             url=url,
@@ -318,15 +333,18 @@ def http(
         with progress_bar(not as_json, None) as advance:
             pipeline = _pipeline(
                 platform,
-                spec=mapping.source if mapping else SourceSpec(),
-                source_options=SourceOptions(name=source, labels=label, privacy=privacy),
-                default_name=_host_name(url),
-                mapper=_mapper(platform, mapping, ["json"]),
+                source=_source(
+                    platform,
+                    mapping,
+                    SourceOptions(name=source, labels=label, privacy=privacy),
+                    _host_name(url),
+                ),
                 mapping=mapping,
+                formats=["json"],
                 connector="http",
                 drift=drift,
                 batch_size=batch_size,
-                run_options={"format": "json", "http": config.describe()},
+                run_options={"http": config.describe()},
                 progress=advance,
             )
             summary = pipeline.run([source_input])
@@ -365,19 +383,19 @@ def nats(
 
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = load_mapping(mapping_file, platform.ontology) if mapping_file else None
+        mapping = _load_mapping(platform, mapping_file)
         pipeline = _pipeline(
             platform,
-            spec=mapping.source if mapping else SourceSpec(),
-            source_options=SourceOptions(name=source, labels=label, privacy=privacy),
-            default_name=subject.replace(".", "-").replace("*", "all").replace(">", "all"),
-            mapper=_mapper(platform, mapping, ["json"]),
+            source=_source(
+                platform,
+                mapping,
+                SourceOptions(name=source, labels=label, privacy=privacy),
+                subject.replace(".", "-").replace("*", "all").replace(">", "all"),
+            ),
             mapping=mapping,
+            formats=["json"],
             connector="nats",
-            drift="warn",
             batch_size=batch,
-            run_options={"format": "json"},
-            progress=None,
         )
         config = NatsConfig(
             servers=server or settings.nats_url,
@@ -414,34 +432,24 @@ def watch(
         raise InvalidInput(f"{directory} is not a directory")
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = load_mapping(mapping_file, platform.ontology) if mapping_file else None
+        mapping = _load_mapping(platform, mapping_file)
+        source_options = SourceOptions(name=source, labels=label, privacy=privacy)
+        made = _source(platform, mapping, source_options, directory.resolve().name or "folder")
 
         def handle(item: FileInput) -> None:
             pipeline = _pipeline(
                 platform,
-                spec=mapping.source if mapping else SourceSpec(),
-                source_options=SourceOptions(name=source, labels=label, privacy=privacy),
-                default_name=directory.resolve().name or "folder",
-                mapper=_mapper(platform, mapping, [item.format]),
+                source=made,
                 mapping=mapping,
+                formats=[item.format],
                 connector="folder",
                 drift=drift,
-                batch_size=None,
-                run_options={"format": item.format},
-                progress=None,
             )
             err_console.print(f"new file: {item.path}")
             print_summary(pipeline.run([item]), False)
 
         def seen(item: FileInput) -> bool:
-            name = source or (mapping.source.name if mapping else None)
-            tenant = settings.default_tenant
-            for pair in label:
-                key, _, value = pair.partition("=")
-                if key.strip() == "tenant":
-                    tenant = value.strip()
-            sid = source_id(tenant, name or directory.resolve().name or "folder")
-            return platform.store.ingest.input_loaded(sid, item.uri, item.fingerprint)
+            return platform.store.ingest.input_loaded(made[0].id, item.uri, item.fingerprint)
 
         def report(path: Path, exc: IntelGraphError) -> None:
             err_console.print(f"[bold red]error:[/] {path}: {exc.message}")
@@ -500,8 +508,6 @@ def status(
         uri: {"cursor": cp.cursor, "records": cp.records, "done": cp.done}
         for uri, cp in checkpoints.items()
     }
-    import json
-
     console.print_json(json.dumps(data))
 
 
@@ -542,8 +548,6 @@ def dlq_show(
     compartments: str = CompartmentsOption,
 ) -> None:
     """One dead letter with its raw record."""
-    import json
-
     settings = settings_from(ctx)
     scope = scope_from(ctx, tenant, clearance, compartments)
     with Platform.open(settings) as platform:
@@ -587,16 +591,14 @@ def dlq_replay(
         def make(sid: str) -> IngestPipeline:
             original = next(r for r in runs_by_id.values() if r.source_id == sid)
             path = mapping_file or original.options.get("mapping")
-            mapping = load_mapping(Path(path), platform.ontology) if path else None
-            fmt = str(original.options.get("format", "json")).split(",")
-            return IngestPipeline(
-                store,
-                store.source(sid),
-                _mapper(platform, mapping, fmt),
+            mapping = _load_mapping(platform, Path(path) if path else None)
+            privacy = dict(original.options.get("privacy", {}))
+            return _pipeline(
+                platform,
+                source=(store.source(sid), privacy),
+                mapping=mapping,
+                formats=str(original.options.get("format", "json")).split(","),
                 connector="dlq-replay",
-                mapping_hash=mapping.hash if mapping else None,
-                options=IngestOptions(privacy=original.options.get("privacy", {})),
-                token_key=tokenization_key(settings.data_dir),
             )
 
         results = replay(store, letters, make, scope)
@@ -621,11 +623,11 @@ def token_create(
     """Create a push token for a source (shown once; only its hash is stored)."""
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        made, _ = build_source(
-            SourceSpec(),
+        made, _ = _source(
+            platform,
+            None,
             SourceOptions(name=source, labels=label, licence=licence, retention=retention),
-            default_name=source,
-            default_tenant=settings.default_tenant,
+            source,
         )
         platform.store.put_source(made)
         token_id, secret = platform.store.ingest.create_push_token(made.id)

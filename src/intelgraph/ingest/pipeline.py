@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -213,9 +213,8 @@ class IngestPipeline:
             raise InvalidInput("the same input is named twice", hint="give each input once")
         active = self.open_run(uris)
         with active.guard():
-            checkpoints = self.store.ingest.checkpoints(active.run.id)
             for source_input in inputs:
-                checkpoint = checkpoints.get(source_input.uri)
+                checkpoint = active.checkpoints.get(source_input.uri)
                 cursor = None
                 if checkpoint is not None and checkpoint.fingerprint == source_input.fingerprint:
                     if checkpoint.done:
@@ -354,6 +353,7 @@ class RunStats:
             "statements_written": 0,
             "statements_updated": 0,
             "dlq": 0,
+            "redelivered": 0,
             "seconds": 0.0,
             "entities": {},
             "edges": {},
@@ -404,10 +404,15 @@ class ActiveRun:
         self.profiler = drift.Profiler(run.profile)
         self.previous_profile = pipeline.store.ingest.previous_profile(run.source_id, run.id)
         self.drift: list[dict[str, Any]] = []
-        self._done = {
-            uri: cp.records for uri, cp in pipeline.store.ingest.checkpoints(run.id).items()
-        }
+        # Where a resumed run stopped, per input (read once, at the start).
+        self.checkpoints = pipeline.store.ingest.checkpoints(run.id) if resumed else {}
+        self._done = {uri: cp.records for uri, cp in self.checkpoints.items()}
         self._clock = time.monotonic()
+
+    def count(self, name: str, amount: int) -> None:
+        """Add to a run counter a connector keeps (``redelivered``); stored with the next
+        batch's totals."""
+        self.stats.add({name: amount})
 
     def guard(self) -> _RunGuard:
         """Marks the run interrupted (resumable) if the block raises."""
@@ -593,17 +598,6 @@ class _RunGuard:
             store.ingest.mark_interrupted(self.active.run.id)
 
 
-def iter_batches(items: Iterable[RawRecord], size: int) -> Iterable[list[RawRecord]]:
-    batch: list[RawRecord] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 __all__ = [
     "DRIFT_POLICIES",
     "ActiveRun",
@@ -614,5 +608,4 @@ __all__ = [
     "Mapper",
     "RunStats",
     "RunSummary",
-    "iter_batches",
 ]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from intelgraph.ingest.pipeline import IngestPipeline, Mapper, RunSummary
+from intelgraph.ingest.pipeline import IngestPipeline, RunSummary
 from intelgraph.ingest.records import RawRecord
 from intelgraph.model import ViewerScope, utcnow
 from intelgraph.store import Store
@@ -45,9 +45,13 @@ class LetterInput:
     def observed_at(self) -> datetime:
         return self.started
 
+    def location(self, letter: DeadLetter) -> str:
+        """Where a replayed letter came from; the replay's own letters carry it."""
+        return f"dead letter {letter.id} ({letter.input_uri} {letter.location})"
+
     def read(self, cursor: str | None) -> Iterator[RawRecord]:
         for position, letter in enumerate(self.letters, start=1):
-            location = f"dead letter {letter.id} ({letter.input_uri} {letter.location})"
+            location = self.location(letter)
             observed = letter.created_at or self.started
             try:
                 data = json.loads(letter.content)
@@ -92,13 +96,11 @@ def replay(
             active.load(source_input, None)
         summary = active.finish()
         again = store.ingest.dead_letters(scope, run_id=summary.run_id, limit=10_000)
-        failed_ids = {
-            int(letter.location.split()[2])
-            for letter in again
-            if letter.location.startswith("dead")
-        }
+        failed_at = {letter.location for letter in again}
         outcomes = {
-            int(letter.id or 0): ("failed" if letter.id in failed_ids else "loaded")
+            int(letter.id or 0): (
+                "failed" if source_input.location(letter) in failed_at else "loaded"
+            )
             for letter in group
         }
         store.ingest.mark_replayed(outcomes, summary.run_id)
@@ -112,14 +114,4 @@ def replay(
     return results
 
 
-def mapper_for(
-    store: Store, letter: DeadLetter, scope: ViewerScope
-) -> tuple[str | None, str | None]:
-    """(format, mapping path) recorded on the run that dead-lettered ``letter``."""
-    run = store.ingest.run(scope, letter.run_id)
-    fmt = run.options.get("format")
-    mapping = run.options.get("mapping")
-    return (fmt if isinstance(fmt, str) else None, mapping if isinstance(mapping, str) else None)
-
-
-__all__ = ["LetterInput", "Mapper", "ReplayResult", "mapper_for", "replay"]
+__all__ = ["LetterInput", "ReplayResult", "replay"]

@@ -137,8 +137,10 @@ def _merge_counts(
     return merged
 
 
-def _problem(s: Any) -> str | None:
-    """What is wrong with one statement, or None: the single definition of a valid one."""
+def statement_problem(s: Any) -> str | None:
+    """What is wrong with one statement, or None: the single definition of a valid one
+    (the writer checks every batch; ingest checks record by record, to dead-letter one
+    record instead of refusing its batch)."""
     if type(s) is not Statement:
         return f"expected a Statement, got {type(s).__name__}"
     entity_id, _, prop, value, source_id, record_id, labels, seen, until, run = s
@@ -168,11 +170,6 @@ def _problem(s: Any) -> str | None:
     if not isinstance(seen, datetime) or not (until is None or isinstance(until, datetime)):
         return "first_seen must be a datetime, and last_seen a datetime or None"
     return None
-
-
-def statement_problem(statement: Any) -> str | None:
-    """Why the store would refuse ``statement``, or None (for checking before a batch)."""
-    return _problem(statement)
 
 
 class NodeIds:
@@ -296,7 +293,7 @@ class BatchWriter:
         label_ids: dict[Labels, int] = {}
         by_id: dict[str, list[Any]] = {}
         for position, s in enumerate(statements):
-            problem = None if checked else _problem(s)
+            problem = None if checked else statement_problem(s)
             if problem is not None:
                 raise InvalidInput(
                     f"statement {position} of the batch is invalid: {problem}", hint=_INVALID_HINT

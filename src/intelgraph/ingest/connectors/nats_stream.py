@@ -397,7 +397,8 @@ class _Consumer:
         if again:
             # Statements are content-addressed and dead letters unique per run and place,
             # so committing a redelivered message again changes nothing.
-            _count_redelivered(active, again)
+            active.count("redelivered", again)
+            _log.info("nats redelivered messages", count=again, run_id=active.run.id)
         self.high = max(self.high, *(m.metadata.sequence.stream for m in msgs))
         try:
             if records:
@@ -446,13 +447,6 @@ def _committed_high(active: ActiveRun, uri: str) -> int:
     if checkpoint is None or not checkpoint.cursor.isdigit():
         return 0
     return int(checkpoint.cursor)
-
-
-def _count_redelivered(active: ActiveRun, count: int) -> None:
-    """Kept in the run totals, so it is committed with the batch and shown in the summary."""
-    stats = active.stats.data
-    stats["redelivered"] = int(stats.get("redelivered", 0)) + count
-    _log.info("nats redelivered messages", count=count, run_id=active.run.id)
 
 
 async def consume(

@@ -17,7 +17,6 @@ with a hint; messages carry the S3 error code but no driver text.
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -339,19 +338,7 @@ class S3Input:
             spool.close()
             raise
         spool.seek(0)
-        return _SpoolReader(cast(io.RawIOBase, spool))
-
-
-class _SpoolReader(io.BufferedReader):
-    """A downloaded object as a buffered, read-only stream.
-
-    The parsers peek at it, and gzip picks its mode from the stream's ``mode``:
-    the spool's own is ``w+b``, which gzip would take for writing.
-    """
-
-    @property
-    def mode(self) -> str:
-        return "rb"
+        return cast(IO[bytes], spool)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,6 @@ from intelgraph.ingest.mapping.spec import (
     SourceSpec,
     column_values,
     external_id,
-    referenced_columns,
     resolve_property,
 )
 
@@ -37,6 +36,5 @@ __all__ = [
     "external_id",
     "load_mapping",
     "parse_mapping",
-    "referenced_columns",
     "resolve_property",
 ]

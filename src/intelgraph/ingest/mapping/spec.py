@@ -277,23 +277,6 @@ def resolve_property(schema: Schema, name: str) -> str | None:
     return None
 
 
-def referenced_columns(mapping: MappingSpec) -> set[str]:
-    """Columns a mapping reads (for reporting columns the input lacks)."""
-    columns: set[str] = set()
-    for query in mapping.queries:
-        columns.update(c for c, _ in query.filters)
-        columns.update(c for c, _ in query.filters_not)
-        for entity in query.entities:
-            columns.update(entity.keys)
-            if entity.id_column:
-                columns.add(entity.id_column)
-            for prop in entity.properties:
-                columns.update(prop.columns)
-                if prop.template:
-                    columns.update(_TEMPLATE.findall(prop.template))
-    return columns
-
-
 __all__ = [
     "EntityMap",
     "MappedEntity",
@@ -304,6 +287,5 @@ __all__ = [
     "SourceSpec",
     "column_values",
     "external_id",
-    "referenced_columns",
     "resolve_property",
 ]
