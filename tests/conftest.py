@@ -21,7 +21,8 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_NATS = "nats://127.0.0.1:4222"
 PG_TABLES = (
     "meta, labelsets, sources, ingest_runs, records, statements, nodes, entities, edges, "
-    "judgements, ingest_checkpoints, dead_letters, ingest_tokens"
+    "judgements, ingest_checkpoints, dead_letters, ingest_tokens, ledger_leaves, ledger_nodes, "
+    "ledger_checkpoints, ledger_members, ledger_refs"
 )
 
 
@@ -85,6 +86,9 @@ def postgres_url() -> Iterator[str]:
 
 def _reset_postgres(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as connection:
+        # The ledger's append-only triggers refuse TRUNCATE; a test reset is the one
+        # legitimate wipe, so it runs with triggers off (superuser only).
+        connection.execute("SET session_replication_role = replica")
         connection.execute(f"TRUNCATE {PG_TABLES} RESTART IDENTITY")
         connection.execute("INSERT INTO meta (key, value) VALUES ('graph_version', '0')")
 

@@ -60,6 +60,20 @@ class Settings(BaseSettings):
         default=10_000, ge=1, le=1_000_000, description="Most records in one push request."
     )
 
+    ledger_origin: str | None = Field(
+        default=None,
+        description="Origin line of this deployment's ledger checkpoints, fixed on first use "
+        "(default intelgraph.local/<random id>).",
+    )
+    ledger_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Ledger signing key (PRIVATE+KEY+… form); default: a key kept in the data "
+        "directory.",
+    )
+    ledger_signing_key_file: Path | None = Field(
+        default=None, description="File holding the ledger signing key (instead of the variable)."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_url(cls, value: SecretStr | None) -> SecretStr | None:
@@ -72,6 +86,21 @@ class Settings(BaseSettings):
                 "(e.g. sqlite:///.intelgraph/intelgraph.db)"
             )
         return value
+
+    def signing_key(self) -> str | None:
+        """The configured ledger signing key text, if any (variable first, then file)."""
+        if self.ledger_signing_key is not None:
+            return self.ledger_signing_key.get_secret_value()
+        if self.ledger_signing_key_file is not None:
+            try:
+                return self.ledger_signing_key_file.read_text()
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read the ledger signing key file {self.ledger_signing_key_file}: "
+                    f"{exc.strerror or exc}",
+                    hint="check IG_LEDGER_SIGNING_KEY_FILE and the file's permissions",
+                ) from None
+        return None
 
     @property
     def resolved_database_url(self) -> str:

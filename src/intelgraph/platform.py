@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intelgraph.config import Settings
+from intelgraph.ledger.service import Ledger
 from intelgraph.ontology import Ontology, default_ontology
 from intelgraph.store import Store
 
@@ -19,6 +20,7 @@ class Platform:
     settings: Settings
     ontology: Ontology
     store: Store
+    ledger: Ledger
 
     @classmethod
     def open(cls, settings: Settings, *, upgrade: bool = False) -> Platform:
@@ -31,7 +33,13 @@ class Platform:
             store.upgrade()
         else:
             store = Store(url, ontology, cache_mb=settings.sqlite_cache_mb)
-        return cls(settings=settings, ontology=ontology, store=store)
+        ledger = Ledger(
+            store,
+            settings.data_dir,
+            origin=settings.ledger_origin,
+            signing_key=settings.signing_key(),
+        )
+        return cls(settings=settings, ontology=ontology, store=store, ledger=ledger)
 
     def close(self) -> None:
         self.store.close()

@@ -157,7 +157,9 @@ class PushIngest:
         retry_after: int = 1,
         keep_batches: int = 10_000,
         before_commit: Callable[[PushBatch], None] | None = None,
+        checkpoint: Callable[[], object] | None = None,
     ) -> None:
+        self._checkpoint = checkpoint
         if queue_batches < 1 or max_body_mb <= 0 or max_records < 1 or keep_batches < 1:
             raise ConfigError(
                 "push ingest needs a queue of at least one batch, a positive body size limit "
@@ -189,6 +191,7 @@ class PushIngest:
             "queue_batches": int(getattr(settings, "push_queue_batches", 64)),
             "max_body_mb": float(getattr(settings, "push_max_body_mb", 8)),
             "max_records": int(getattr(settings, "push_max_records", 10_000)),
+            "checkpoint": platform.ledger.checkpoint,
         }
         options.update(overrides)
         return cls(platform.store, **options)
@@ -336,7 +339,12 @@ class PushIngest:
         key = self._token_key() if callable(self._token_key) else self._token_key
         self._token_key = key
         return IngestPipeline(
-            self.store, source, AutoMapper(self.store.ontology), connector=CONNECTOR, token_key=key
+            self.store,
+            source,
+            AutoMapper(self.store.ontology),
+            connector=CONNECTOR,
+            token_key=key,
+            checkpoint=self._checkpoint,
         )
 
     def _work(self) -> None:

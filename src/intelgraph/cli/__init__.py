@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from intelgraph import __version__
-from intelgraph.cli import db, explore, ingest, schema, setup
+from intelgraph.cli import db, explore, ingest, ledger, schema, setup
 from intelgraph.cli.common import err_console
 from intelgraph.config import load_settings, unknown_environment
 from intelgraph.errors import ConfigError
@@ -64,6 +64,8 @@ explore.register(app)
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(ledger.keys_app, name="keys")
 
 
 def main() -> None:

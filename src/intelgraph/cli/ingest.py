@@ -161,6 +161,7 @@ def _pipeline(
             batch_size=batch_size or settings.ingest_batch_size, drift=drift, privacy=privacy
         ),
         token_key=_token_key(settings, privacy),
+        checkpoint=platform.ledger.checkpoint,
         progress=progress,
         run_options=options,
     )

@@ -23,11 +23,12 @@ def register(app: typer.Typer) -> None:
 def init(ctx: typer.Context) -> None:
     """Create the data directory and the embedded store (safe to run again)."""
     settings = settings_from(ctx)
-    with Platform.open(settings, upgrade=True):
-        pass
+    with Platform.open(settings, upgrade=True) as platform:
+        made = platform.ledger.checkpoint()  # creates the signing key and announces it
     console.print(
         f"[green]ready[/]: data directory [bold]{settings.data_dir}[/], "
-        f"store {mask_url(settings.resolved_database_url)}"
+        f"store {mask_url(settings.resolved_database_url)}, "
+        f"ledger key {made.key_id}"
     )
 
 
@@ -50,6 +51,7 @@ def demo(
     with Platform.open(settings, upgrade=True) as platform:
         with console.status("generating and loading the demo investigation…"):
             summary = load_demo(platform.store, scale=scale)
+            platform.ledger.checkpoint()
         table = Table("type", "count", title="Demo investigation loaded")
         for schema, count in summary.by_schema.items():
             table.add_row(schema, str(count))

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from intelgraph.demo.generator import DemoData, batches, generate
 from intelgraph.demo.sources import ALL_SOURCES
-from intelgraph.model import ViewerScope
+from intelgraph.ledger.leaves import batch_entry
+from intelgraph.model import ViewerScope, utcnow
 from intelgraph.store import Store
 
 # A reader who may see every demo label: used for the loader's summary only.
@@ -28,8 +29,21 @@ def load_demo(store: Store, *, scale: int = 1) -> DemoSummary:
     for source in data.sources:
         store.put_source(source)
     new = 0
-    for statements, records in batches(data):
-        new += store.write(statements, records).statements_new
+    for number, (statements, records) in enumerate(batches(data)):
+        leaf = batch_entry(
+            "ingest-batch",
+            {
+                "run": None,
+                "source": "demo",
+                "mapping": None,
+                "input": f"demo:generator?scale={scale}",
+                "cursor": str(number),
+            },
+            record_ids=[r.id for r in records],
+            statement_ids=[s.id for s in statements],
+            at=utcnow(),
+        )
+        new += store.write(statements, records, ledger_entry=leaf).statements_new
     counts = store.counts(DEMO_FULL_SCOPE)
     return DemoSummary(
         sources=len(data.sources),

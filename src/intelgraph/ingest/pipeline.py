@@ -27,6 +27,7 @@ from intelgraph.ingest.ledger import BatchEvent, BatchRecorder, NoopRecorder
 from intelgraph.ingest.mapping import MappedEntity, RecordError
 from intelgraph.ingest.privacy import PrivacyPolicy
 from intelgraph.ingest.records import Input, RawRecord
+from intelgraph.ledger.leaves import LedgerEntry, batch_entry
 from intelgraph.model import Record, Source, Statement, canonical_json, sha256_hex, utcnow
 from intelgraph.obs import metrics
 from intelgraph.ontology.schema import Property, Schema
@@ -136,6 +137,7 @@ class IngestPipeline:
         options: IngestOptions | None = None,
         token_key: bytes = b"",
         recorder: BatchRecorder | None = None,
+        checkpoint: Callable[[], object] | None = None,
         progress: ProgressCallback | None = None,
         run_options: Mapping[str, Any] | None = None,
     ) -> None:
@@ -149,6 +151,7 @@ class IngestPipeline:
         self.options = options or IngestOptions()
         self.privacy = PrivacyPolicy(self.options.privacy, token_key)
         self.recorder = recorder or NoopRecorder()
+        self.checkpoint = checkpoint  # signs a ledger checkpoint when a run ends
         self.progress = progress
         self.run_options = dict(run_options or {})
         self._schemata: dict[str, Schema] = {}
@@ -501,6 +504,7 @@ class ActiveRun:
                 stats=totals,
                 profile=profiler.fields,
                 checked=True,
+                ledger_entry=self._leaf(source_input.uri, end, prepared, statements),
             )
         )
         self.stats = tally
@@ -521,6 +525,27 @@ class ActiveRun:
                 )
             )
         return BatchOutcome(len(records), loaded, len(letters), result)
+
+    def _leaf(
+        self, uri: str, cursor: str, records: Sequence[Record], statements: Sequence[Statement]
+    ) -> LedgerEntry | None:
+        """The batch's ledger leaf, committed in the batch's own transaction."""
+        if not records:
+            return None
+        pipeline = self.pipeline
+        return batch_entry(
+            "ingest-batch",
+            {
+                "run": self.run.id,
+                "source": pipeline.source_id,
+                "mapping": pipeline.mapping_hash,
+                "input": uri,
+                "cursor": cursor,
+            },
+            record_ids=[r.id for r in records],
+            statement_ids=[s.id for s in statements],
+            at=utcnow(),
+        )
 
     def _letter(self, uri: str, record: RawRecord, reason: str) -> DeadLetter:
         content = canonical_json(record.data) if record.data is not None else (record.raw or b"")
@@ -576,6 +601,8 @@ class ActiveRun:
             error=error,
         )
         metrics.record_run(self.pipeline.source.name, summary.to_dict())
+        if self.pipeline.checkpoint is not None:
+            self.pipeline.checkpoint()
         return summary
 
 

@@ -105,6 +105,8 @@ class IngestLog:
             state.save_run_progress(
                 connection, batch.run_id, batch.stats(result, letters_new), batch.profile
             )
+            if batch.ledger_entry is not None:
+                store.ledger.append_in(connection, [batch.ledger_entry])
         return result
 
     def finish_run(

@@ -122,6 +122,24 @@ class EntityReader:
             ).bindparams(_expanding("ids")),
             {"ids": list(entity_ids)},
         ).all()
+        return self._statements(rows)
+
+    def statements_by_id(
+        self, connection: Connection, visible: frozenset[int], statement_ids: Sequence[str]
+    ) -> list[StoredStatement]:
+        """The visible statements among ``statement_ids`` (found by the statement id index)."""
+        if not statement_ids or not visible:
+            return []
+        rows = connection.execute(
+            text(
+                f"SELECT {_STATEMENT_COLUMNS} FROM statements st "
+                f"WHERE st.id IN :ids AND {in_clause('st.labelset_id', visible)} ORDER BY st.id"
+            ).bindparams(_expanding("ids")),
+            {"ids": list(dict.fromkeys(statement_ids))},
+        ).all()
+        return self._statements(rows)
+
+    def _statements(self, rows: Sequence[Any]) -> list[StoredStatement]:
         return [
             StoredStatement(
                 id=r[0],

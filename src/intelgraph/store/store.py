@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from intelgraph.errors import IntelGraphError, InvalidInput, NotFound, StoreError
+from intelgraph.ledger.leaves import LedgerEntry
 from intelgraph.model import (
     Decision,
     Entity,
@@ -39,6 +40,8 @@ from intelgraph.store.dialects import dialect_for
 from intelgraph.store.engine import dialect_of, make_engine
 from intelgraph.store.ingest_log import IngestLog
 from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
+from intelgraph.store.ledger_evidence import EvidenceFinder
+from intelgraph.store.ledger_log import LedgerLog
 from intelgraph.store.reader import EntityReader
 from intelgraph.store.results import (
     Direction,
@@ -100,6 +103,8 @@ class Store:
         # id → node id of committed nodes, for graph reads (the mapping never changes).
         self._read_nids: dict[str, int] = {}
         self.ingest = IngestLog(self)
+        self.ledger = LedgerLog(self)
+        self.evidence = EvidenceFinder(self)
         if check_schema:
             self.check_schema()
 
@@ -172,10 +177,23 @@ class Store:
             )
         return source.id
 
-    def write(self, statements: Sequence[Statement], records: Sequence[Record] = ()) -> WriteResult:
-        """Write one batch atomically; writing the same batch again changes nothing."""
+    def write(
+        self,
+        statements: Sequence[Statement],
+        records: Sequence[Record] = (),
+        *,
+        ledger_entry: LedgerEntry | None = None,
+    ) -> WriteResult:
+        """Write one batch atomically; writing the same batch again changes nothing.
+
+        With ``ledger_entry`` the batch's leaf is appended in the same transaction
+        when the batch stored anything new.
+        """
         with self._write() as connection:
-            return self._writer.write(connection, statements, records)
+            result = self._writer.write(connection, statements, records)
+            if ledger_entry is not None and (result.statements_new or result.records_new):
+                self.ledger.append_in(connection, [ledger_entry])
+            return result
 
     def bulk_write(
         self,
@@ -206,8 +224,13 @@ class Store:
             progress(result)
         return result
 
-    def put_judgement(self, judgement: Judgement) -> str:
+    def put_judgement(
+        self, judgement: Judgement, *, ledger_entry: LedgerEntry | None = None
+    ) -> str:
+        """Store a decision; with ``ledger_entry``, log it in the same transaction."""
         with self._write() as connection:
+            if ledger_entry is not None:
+                self.ledger.append_in(connection, [ledger_entry])
             connection.execute(
                 text(
                     "INSERT INTO judgements (id, tenant, left_id, right_id, decision, author, "

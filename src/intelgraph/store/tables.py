@@ -212,3 +212,55 @@ judgements = Table(
     Index("ix_judgements_left", "left_id"),
     Index("ix_judgements_right", "right_id"),
 )
+
+# -- provenance ledger (RFC 9162 Merkle log; append-only) ---------------------
+
+ledger_leaves = Table(
+    "ledger_leaves",
+    metadata,
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("body", LargeBinary, nullable=False),  # the leaf's time is inside its body
+    Index("ix_ledger_leaves_kind", "kind", "idx"),
+)
+
+# Hashes of complete subtrees: (level, idx) covers leaves [idx·2^level, (idx+1)·2^level).
+ledger_nodes = Table(
+    "ledger_nodes",
+    metadata,
+    Column("level", Integer, nullable=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("level", "idx", name="pk_ledger_nodes"),
+)
+
+ledger_checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("key_id", String(8), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Index("ix_ledger_checkpoints_size", "size"),
+)
+
+# The sorted members a batch or claim leaf commits to, for proofs of one statement.
+ledger_members = Table(
+    "ledger_members",
+    metadata,
+    Column("leaf_idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("records", LargeBinary, nullable=False),
+    Column("statements", LargeBinary, nullable=False),
+)
+
+ledger_refs = Table(
+    "ledger_refs",
+    metadata,
+    Column("record_id", String(64), nullable=False),
+    Column("leaf_idx", BigInteger, nullable=False),
+    PrimaryKeyConstraint("record_id", "leaf_idx", name="pk_ledger_refs"),
+)
+
+Index("ix_statements_id", statements.c.id)

@@ -1,0 +1,283 @@
+"""``intelgraph ledger …`` and ``intelgraph keys …``: the provenance log and its keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from intelgraph.cli.common import (
+    ClearanceOption,
+    CompartmentsOption,
+    TenantOption,
+    console,
+    err_console,
+    friendly_errors,
+    scope_from,
+    settings_from,
+)
+from intelgraph.errors import InvalidInput
+from intelgraph.ledger import merkle
+from intelgraph.ledger.leaves import b64
+from intelgraph.ledger.note import NoteError, Signer, Verifier
+from intelgraph.platform import Platform
+from intelgraph.store.ledger_evidence import Evidence
+
+app = typer.Typer(help="The provenance ledger: verify it, sign checkpoints, prove statements.")
+keys_app = typer.Typer(help="The ledger's signing keys.")
+
+KeyOption = typer.Option(
+    None,
+    "--key",
+    help="Also trust this verifier key (name+id+base64, or a file holding one). Repeatable.",
+)
+
+
+def extra_verifiers(keys: list[str] | None) -> list[Verifier]:
+    """Verifier keys given on the command line, inline or as files."""
+    out = []
+    for value in keys or []:
+        path = Path(value)
+        text = path.read_text() if "+" not in value and path.is_file() else value
+        try:
+            out.append(Verifier.parse(text))
+        except NoteError as exc:
+            raise InvalidInput(
+                f"--key {value!r} is not a verifier key: {exc}",
+                hint="use the form printed by `intelgraph keys show`",
+            ) from None
+    return out
+
+
+@app.command("verify")
+@friendly_errors
+def verify(
+    ctx: typer.Context,
+    key: list[str] | None = KeyOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Recompute the whole log and check every node, checkpoint and batch (exit 1 on any
+    problem)."""
+    with (
+        Platform.open(settings_from(ctx)) as platform,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
+        ) as bar,
+    ):
+        task = bar.add_task("reading leaves…")
+        report = platform.ledger.verify(
+            extra_verifiers(key),
+            progress=lambda n: bar.update(task, description=f"read {n:,} leaves…"),
+        )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    elif report.ok:
+        console.print(
+            f"[green]ledger verified[/]: {report.size:,} leaves, {report.checkpoints} "
+            f"checkpoints, {report.batches:,} batches; root {b64(report.root)}"
+        )
+    else:
+        err_console.print(
+            f"[bold red]the ledger does not verify[/]: {len(report.problems)} problem(s)"
+        )
+        for problem in report.problems:
+            err_console.print(f"  - {problem}")
+        err_console.print(
+            "[yellow]hint:[/] the log or its checkpoints were altered; restore the database "
+            "from a backup taken at a verified checkpoint and investigate who had write access"
+        )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("checkpoint")
+@friendly_errors
+def checkpoint(
+    ctx: typer.Context,
+    out: Path | None = typer.Option(None, "--out", help="Also write the signed note to FILE."),
+) -> None:
+    """Sign the current tree head (C2SP signed note) and print it."""
+    with Platform.open(settings_from(ctx)) as platform:
+        made = platform.ledger.checkpoint()
+    if out is not None:
+        out.write_text(made.note)
+    typer.echo(made.note, nl=False)
+
+
+@app.command("status")
+@friendly_errors
+def status(ctx: typer.Context) -> None:
+    """Size, root and latest checkpoint of the log."""
+    with Platform.open(settings_from(ctx)) as platform:
+        ledger = platform.ledger
+        size = platform.store.ledger.size()
+        latest = platform.store.ledger.latest_checkpoint()
+        console.print(f"origin      {ledger.origin}")
+        console.print(f"leaves      {size:,}")
+        console.print(f"root        {b64(platform.store.ledger.root())}")
+        if latest is None:
+            console.print("checkpoint  none yet (run `intelgraph ledger checkpoint`)")
+        else:
+            console.print(
+                f"checkpoint  #{latest.id} at size {latest.size:,}, key {latest.key_id}, "
+                f"{latest.created_at.isoformat()}"
+            )
+
+
+@app.command("prove")
+@friendly_errors
+def prove(
+    ctx: typer.Context,
+    statement_id: str = typer.Argument(..., help="The statement's id."),
+    tenant: str | None = TenantOption,
+    clearance: str = ClearanceOption,
+    compartments: str = CompartmentsOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the evidence as JSON."),
+) -> None:
+    """Show a statement's evidence (record, source, run, leaf) and check its proofs."""
+    scope = scope_from(ctx, tenant, clearance, compartments)
+    with Platform.open(settings_from(ctx)) as platform:
+        found = platform.ledger.evidence(scope, statement_id)
+        verifiers = platform.ledger.verifiers()
+    found.check()
+    assert found.checkpoint is not None  # evidence() signs one when none covers the leaf
+    signed = _checkpoint_signed(found, verifiers)
+    data = evidence_dict(found)
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    s = found.statement
+    console.print(f"[bold]statement[/] {s.id}: {s.schema}.{s.prop} = {s.value!r}")
+    console.print(f"  entity      {s.entity_id}")
+    console.print(f"  seen        {s.first_seen.isoformat()} … {s.last_seen.isoformat()}")
+    record = data["record"]
+    console.print(f"[bold]record[/] sha256 {found.record_id}")
+    if found.record is not None:
+        console.print(f"  at          {record['uri']} ({record['location']})")
+    else:
+        console.print("  (the record itself is outside your clearance; its hash is still proven)")
+    src = data["source"]
+    console.print(
+        f"[bold]source[/] {src['name']}: licence {src['licence']}, retention {src['retention']}"
+    )
+    if found.run is not None:
+        console.print(
+            f"[bold]run[/] {found.run.id} ({found.run.connector}, {found.run.status}, "
+            f"mapping {found.run.mapping_hash or 'automatic'})"
+        )
+    console.print(f"[bold]ledger leaf[/] #{found.leaf_index}: {found.leaf.decode()}")
+    console.print(
+        f"  statement {found.statement_proof.position + 1} of {found.statement_proof.size}, "
+        f"path of {len(found.statement_proof.path)} hashes; leaf path of "
+        f"{len(found.leaf_proof)} hashes"
+    )
+    console.print(f"[bold]checkpoint[/] #{found.checkpoint.id}, signed by {signed}:")
+    console.print(found.checkpoint.note, end="", markup=False, highlight=False)
+    console.print("[green]✓ proofs check[/]: statement → batch → log → signed checkpoint")
+
+
+def _checkpoint_signed(found: Evidence, verifiers: list[Verifier]) -> str:
+    from intelgraph.ledger.note import open_checkpoint
+
+    assert found.checkpoint is not None
+    _, signed = open_checkpoint(found.checkpoint.note, verifiers)
+    return ", ".join(v.key_hex for v in signed)
+
+
+def evidence_dict(found: Evidence) -> dict[str, Any]:
+    s = found.statement
+    record = found.record
+    checkpoint = found.checkpoint
+    return {
+        "statement": {
+            "id": s.id,
+            "entity_id": s.entity_id,
+            "schema": s.schema,
+            "prop": s.prop,
+            "value": s.value,
+            "source_id": s.source_id,
+            "record_id": s.record_id,
+            "labels": s.labels.to_dict(),
+            "first_seen": s.first_seen.isoformat(),
+            "last_seen": s.last_seen.isoformat(),
+        },
+        "record": {
+            "sha256": found.record_id,
+            "uri": record.uri if record else None,
+            "location": record.location if record else None,
+            "media_type": record.media_type if record else None,
+            "visible": record is not None,
+        },
+        "source": {
+            "id": s.source_id,
+            "name": found.source.name,
+            "licence": str(found.source.licence),
+            "retention": str(found.source.retention),
+        },
+        "run": None
+        if found.run is None
+        else {
+            "id": found.run.id,
+            "connector": found.run.connector,
+            "mapping_hash": found.run.mapping_hash,
+            "status": found.run.status,
+            "started_at": found.run.started_at.isoformat(),
+        },
+        "leaf": {
+            "index": found.leaf_index,
+            "body": found.leaf_fields,
+            "hash": b64(merkle.leaf_hash(found.leaf)),
+        },
+        "statement_proof": _member(found.statement_proof),
+        "record_proof": _member(found.record_proof),
+        "checkpoint": None
+        if checkpoint is None
+        else {"id": checkpoint.id, "size": checkpoint.size, "note": checkpoint.note},
+        "leaf_proof": [b64(h) for h in found.leaf_proof],
+    }
+
+
+def _member(proof: Any) -> dict[str, Any]:
+    return {"position": proof.position, "size": proof.size, "path": [b64(h) for h in proof.path]}
+
+
+@keys_app.command("show")
+@friendly_errors
+def keys_show(ctx: typer.Context) -> None:
+    """Print the verifier keys (public) of every key this deployment has signed with."""
+    with Platform.open(settings_from(ctx)) as platform:
+        verifiers = platform.ledger.verifiers()
+        active = platform.ledger.signer().verifier
+    for verifier in verifiers:
+        mark = " (active)" if verifier == active else ""
+        typer.echo(f"{verifier.vkey()}{mark}")
+
+
+@keys_app.command("rotate")
+@friendly_errors
+def keys_rotate(ctx: typer.Context) -> None:
+    """Replace the signing key; old checkpoints stay verifiable with the kept public key."""
+    with Platform.open(settings_from(ctx)) as platform:
+        old, new, made = platform.ledger.rotate_key()
+    console.print(
+        f"[green]rotated[/]: {old.key_hex} → {new.key_hex}; the change is leaf "
+        f"{made.size - 1} and checkpoint #{made.id} is co-signed by both keys"
+    )
+    typer.echo(new.vkey())
+
+
+@keys_app.command("generate")
+@friendly_errors
+def keys_generate(
+    name: str = typer.Argument(..., help="The key name: the ledger's origin line."),
+) -> None:
+    """Print a new signing key for IG_LEDGER_SIGNING_KEY (production key management)."""
+    signer = Signer.generate(name)
+    err_console.print(f"verifier key (public): {signer.verifier.vkey()}")
+    typer.echo(signer.skey())
+
+
+__all__ = ["app", "evidence_dict", "extra_verifiers", "keys_app"]

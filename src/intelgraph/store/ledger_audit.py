@@ -1,0 +1,266 @@
+"""``intelgraph ledger verify``: recompute the log and check everything stored.
+
+Nothing stored is trusted: leaf hashes are recomputed from leaf bodies, every
+interior node from the level below, every checkpoint's signature with the
+deployment's public keys and its root from the nodes, consecutive checkpoints
+are proven consistent, batch members are hashed back to their leaf's roots,
+each checkpoint must be logged by its own leaf (so a deleted checkpoint is
+noticed), and every checkpoint key must have been announced in the log first.
+Problems are collected, not raised, so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+
+from intelgraph.ledger import merkle
+from intelgraph.ledger.leaves import LeafError, Members, b64, check_members, decode
+from intelgraph.ledger.note import NoteError, Verifier, open_checkpoint
+from intelgraph.store.writer import to_us
+
+if TYPE_CHECKING:
+    from intelgraph.store.ledger_log import StoredCheckpoint
+    from intelgraph.store.store import Store
+
+_MAX_PROBLEMS = 200
+
+
+@dataclass
+class AuditReport:
+    size: int = 0
+    checkpoints: int = 0
+    batches: int = 0
+    root: bytes = merkle.EMPTY_ROOT
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def problem(self, message: str) -> None:
+        if len(self.problems) < _MAX_PROBLEMS:
+            self.problems.append(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "size": self.size,
+            "root": b64(self.root),
+            "checkpoints": self.checkpoints,
+            "batches": self.batches,
+            "problems": list(self.problems),
+        }
+
+
+def audit(
+    store: Store,
+    verifiers: list[Verifier],
+    origin: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> AuditReport:
+    report = AuditReport()
+    ledger = store.ledger
+    checkpoint_leaves: dict[int, tuple[int, dict[str, Any]]] = {}
+    announced: dict[str, int] = {}
+    member_leaves: dict[int, dict[str, Any]] = {}
+    hashes: list[bytes] = []
+    expected = 0
+    for index, kind_column, body in ledger.leaves():
+        if index != expected:
+            report.problem(f"leaves {expected}..{index - 1} are missing")
+            expected = index
+        expected += 1
+        hashes.append(merkle.leaf_hash(body))
+        try:
+            fields = decode(body)
+        except LeafError as exc:
+            report.problem(f"leaf {index}: {exc}")
+            continue
+        kind = fields["type"]
+        if kind != kind_column:
+            report.problem(f"leaf {index}: stored as {kind_column!r} but its body is {kind!r}")
+        if kind == "checkpoint" and isinstance(fields.get("checkpoint"), int):
+            checkpoint_leaves[fields["checkpoint"]] = (index, fields)
+        elif kind == "key-change" and isinstance(fields.get("key_id"), str):
+            announced.setdefault(fields["key_id"], index)
+        elif kind in ("ingest-batch", "claim"):
+            member_leaves[index] = fields
+        if progress is not None and index % 10_000 == 0:
+            progress(index)
+    report.size = len(hashes)
+    _check_nodes(store, hashes, report)
+    report.root = merkle.root_of(hashes)
+    _check_members(store, member_leaves, report)
+    report.batches = len(member_leaves)
+    _check_checkpoints(store, hashes, verifiers, origin, checkpoint_leaves, announced, report)
+    return report
+
+
+def _check_nodes(store: Store, leaf_hashes: list[bytes], report: AuditReport) -> None:
+    """Each stored level must equal the one recomputed from the level below."""
+    level, below = 0, leaf_hashes
+    while below:
+        count, bad = 0, 0
+        for index, value in _nodes_at(store, level):
+            count += 1
+            if index >= len(below) or below[index] != value:
+                bad += 1
+                report.problem(f"node {index} at level {level} does not match the leaves")
+                if bad > 20:
+                    return
+        if count != len(below):
+            report.problem(
+                f"level {level} of the tree has {count} stored nodes, expected {len(below)}"
+            )
+        below = [merkle.node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+        level += 1
+
+
+def _nodes_at(store: Store, level: int) -> Iterator[tuple[int, bytes]]:
+    position, chunk = 0, 50_000
+    while True:
+        with store._read_all() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT idx, hash FROM ledger_nodes WHERE level = :level AND idx >= :start "
+                    "ORDER BY idx LIMIT :limit"
+                ),
+                {"level": level, "start": position, "limit": chunk},
+            ).all()
+        for row in rows:
+            yield int(row[0]), bytes(row[1])
+        if len(rows) < chunk:
+            return
+        position = int(rows[-1][0]) + 1
+
+
+def _check_members(store: Store, leaves: dict[int, dict[str, Any]], report: AuditReport) -> None:
+    """Members hash back to their leaf's roots; the record → leaf index matches them."""
+    seen: set[int] = set()
+    refs: dict[int, list[str]] = {}
+    with store._read_all() as connection:
+        result = connection.execute(
+            text("SELECT leaf_idx, records, statements FROM ledger_members ORDER BY leaf_idx")
+        )
+        for row in result:
+            index = int(row[0])
+            seen.add(index)
+            fields = leaves.get(index)
+            if fields is None:
+                report.problem(f"members are stored for leaf {index}, which is not a batch")
+                continue
+            members = Members(bytes(row[1]), bytes(row[2]))
+            try:
+                check_members(fields, members)
+            except LeafError as exc:
+                report.problem(f"leaf {index}: {exc}")
+            refs[index] = [h.hex() for h in members.record_hashes()]
+        stored: dict[int, list[str]] = {}
+        for record_id, leaf in connection.execute(
+            text("SELECT record_id, leaf_idx FROM ledger_refs ORDER BY leaf_idx, record_id")
+        ):
+            stored.setdefault(int(leaf), []).append(str(record_id))
+    for index in sorted(leaves.keys() - seen):
+        report.problem(f"leaf {index}: the batch's members are missing")
+    for index in sorted(refs.keys() | stored.keys()):
+        if refs.get(index, []) != stored.get(index, []):
+            report.problem(f"leaf {index}: the record index does not match the batch's records")
+
+
+def _check_checkpoints(
+    store: Store,
+    leaf_hashes: list[bytes],
+    verifiers: list[Verifier],
+    origin: str,
+    logged: dict[int, tuple[int, dict[str, Any]]],
+    announced: dict[str, int],
+    report: AuditReport,
+) -> None:
+    rows = store.ledger.checkpoints()
+    report.checkpoints = len(rows)
+    roots = _roots_at(leaf_hashes, {r.size for r in rows if r.size <= len(leaf_hashes)})
+    previous: StoredCheckpoint | None = None
+    for row in rows:
+        where = f"checkpoint {row.id} (size {row.size})"
+        try:
+            note, signed = open_checkpoint(row.note, verifiers, origin=origin)
+        except NoteError as exc:
+            report.problem(f"{where}: {exc}")
+            continue
+        if (note.size, note.root) != (row.size, row.root):
+            report.problem(f"{where}: the stored size or root differs from the signed note")
+            continue
+        if row.key_id not in {v.key_hex for v in signed}:
+            report.problem(f"{where}: the stored key id is not a key that signed it")
+        if note.size > len(leaf_hashes):
+            report.problem(f"{where}: it covers more leaves than the log holds")
+            continue
+        if roots[note.size] != note.root:
+            report.problem(f"{where}: its root is not the root of the stored leaves")
+        first_use = min(announced.get(v.key_hex, len(leaf_hashes)) for v in signed)
+        if first_use >= note.size:
+            report.problem(f"{where}: signed by a key the log had not announced")
+        _check_logged(row, logged.pop(row.id, None), report)
+        if previous is not None:
+            _check_consistency(store, previous, row, report)
+        previous = row
+    for checkpoint_id, (index, _) in sorted(logged.items()):
+        report.problem(f"leaf {index} logs checkpoint {checkpoint_id}, which is missing")
+
+
+def _roots_at(leaf_hashes: list[bytes], sizes: set[int]) -> dict[int, bytes]:
+    """Roots at several sizes in one pass over the leaves."""
+    out = {0: merkle.EMPTY_ROOT} if 0 in sizes else {}
+    frontier: list[tuple[int, bytes]] = []
+    for count, value in enumerate(leaf_hashes, start=1):
+        height, current = 0, value
+        while frontier and frontier[-1][0] == height:
+            current = merkle.node_hash(frontier.pop()[1], current)
+            height += 1
+        frontier.append((height, current))
+        if count in sizes:
+            out[count] = merkle.fold_frontier([h for _, h in frontier])
+    return out
+
+
+def _check_logged(
+    row: StoredCheckpoint, logged: tuple[int, dict[str, Any]] | None, report: AuditReport
+) -> None:
+    where = f"checkpoint {row.id}"
+    if logged is None:
+        report.problem(f"{where} was never logged in the ledger")
+        return
+    index, fields = logged
+    wanted = {
+        "size": row.size,
+        "root": b64(row.root),
+        "key": row.key_id,
+        "note_sha256": hashlib.sha256(row.note.encode()).hexdigest(),
+        "time": to_us(row.created_at),
+    }
+    if index != row.size or any(fields.get(k) != v for k, v in wanted.items()):
+        report.problem(f"{where} does not match the leaf {index} that logged it")
+
+
+def _check_consistency(
+    store: Store, old: StoredCheckpoint, new: StoredCheckpoint, report: AuditReport
+) -> None:
+    if new.size < old.size:
+        report.problem(f"checkpoint {new.id} is smaller than checkpoint {old.id} before it")
+        return
+    if old.size == 0 or old.size == new.size:
+        return
+    try:
+        proof = store.ledger.consistency(old.size, new.size)
+        merkle.verify_consistency(old.size, new.size, old.root, new.root, proof)
+    except (merkle.ProofError, ValueError) as exc:
+        report.problem(f"checkpoints {old.id} → {new.id} are not consistent: {exc}")
+
+
+__all__ = ["AuditReport", "audit"]

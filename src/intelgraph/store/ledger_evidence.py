@@ -1,0 +1,221 @@
+"""Claim → evidence: from a statement to its record, run, ledger leaf and proofs.
+
+A statement is proven in two steps: a path inside the batch (or claim) leaf's
+sorted statement ids up to the root the leaf carries, then the leaf's path in
+the log up to a signed checkpoint. Its record is proven the same way inside the
+leaf's record hashes. :meth:`Evidence.check` redoes all of it from the values
+alone, so what the store hands out can be checked without trusting the store.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+
+from intelgraph.errors import NotFound
+from intelgraph.ledger import merkle
+from intelgraph.ledger.leaves import (
+    RECORD_ID_BYTES,
+    STATEMENT_ID_BYTES,
+    Members,
+    unb64,
+)
+from intelgraph.model import Record, Source, StoredStatement, ViewerScope, statement_id
+from intelgraph.store.ingest_state import RunRow, select_runs
+from intelgraph.store.ledger_log import StoredCheckpoint
+
+if TYPE_CHECKING:
+    from intelgraph.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class MemberProof:
+    """Where an id sits among a leaf's sorted members, and its RFC 9162 path there."""
+
+    position: int
+    size: int
+    path: tuple[bytes, ...]
+
+    def root(self, member: bytes) -> bytes:
+        return merkle.root_from_inclusion(
+            self.position, self.size, merkle.leaf_hash(member), self.path
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A statement's place in the log: its leaf and positions there."""
+
+    leaf_index: int
+    members: Members
+    statement_position: int
+    record_position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    statement: StoredStatement
+    record: Record | None  # None when the viewer may not see the record itself
+    record_id: str
+    source: Source
+    run: RunRow | None
+    leaf_index: int
+    leaf: bytes
+    statement_proof: MemberProof
+    record_proof: MemberProof
+    checkpoint: StoredCheckpoint | None
+    leaf_proof: tuple[bytes, ...]
+
+    @property
+    def leaf_fields(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.leaf)
+        return value
+
+    def check(self) -> None:
+        """Recompute everything from the values; raises :class:`merkle.ProofError`."""
+        s = self.statement
+        if statement_id(s.entity_id, s.prop, s.value, s.source_id, s.record_id, s.labels) != s.id:
+            raise merkle.ProofError("the statement's id does not match its content")
+        if self.record is not None and self.record.id != s.record_id:
+            raise merkle.ProofError("the record's hash does not match the statement's record")
+        fields = self.leaf_fields
+        roots = {part: unb64(fields[part]["root"]) for part in ("statements", "records")}
+        if self.statement_proof.root(bytes.fromhex(s.id)) != roots["statements"]:
+            raise merkle.ProofError("the statement is not among the leaf's statements")
+        if self.record_proof.root(bytes.fromhex(s.record_id)) != roots["records"]:
+            raise merkle.ProofError("the record is not among the leaf's records")
+        if self.checkpoint is None:
+            raise merkle.ProofError("no checkpoint covers the leaf yet")
+        merkle.verify_inclusion(
+            self.leaf_index,
+            self.checkpoint.size,
+            merkle.leaf_hash(self.leaf),
+            self.leaf_proof,
+            self.checkpoint.root,
+        )
+
+
+class EvidenceFinder:
+    """Finds the ledger leaves behind statements (one store, any viewer)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def evidence(self, scope: ViewerScope, statement: str) -> Evidence:
+        store = self._store
+        with store._read(scope) as (connection, visible):
+            found = store._reader.statements_by_id(connection, visible, [statement])
+            if not found:
+                raise NotFound(
+                    f"statement {statement!r} not found",
+                    hint="statement ids are listed by `intelgraph show ENTITY --statements`",
+                )
+            stored = found[0]
+            records = store._reader.records(connection, visible, [stored.record_id])
+            runs = (
+                select_runs(
+                    connection, visible, where="r.id = :id", params={"id": stored.run_id}, limit=1
+                )
+                if stored.run_id
+                else []
+            )
+        located = self.locate([stored])
+        if stored.id not in located:
+            raise NotFound(
+                f"statement {statement!r} is not in the ledger",
+                hint="it was stored before the ledger existed; re-ingest its source to log it",
+            )
+        place = located[stored.id]
+        ledger = store.ledger
+        checkpoint = ledger.latest_checkpoint()
+        leaf_proof: list[bytes] = []
+        if checkpoint is not None and place.leaf_index < checkpoint.size:
+            leaf_proof = ledger.inclusion(place.leaf_index, checkpoint.size)
+        elif checkpoint is not None:
+            checkpoint = None
+        return Evidence(
+            statement=stored,
+            record=records.get(stored.record_id),
+            record_id=stored.record_id,
+            source=store.source(stored.source_id),
+            run=runs[0] if runs else None,
+            leaf_index=place.leaf_index,
+            leaf=ledger.leaf(place.leaf_index),
+            statement_proof=member_proof(place.members.statement_ids(), place.statement_position),
+            record_proof=member_proof(place.members.record_hashes(), place.record_position),
+            checkpoint=checkpoint,
+            leaf_proof=tuple(leaf_proof),
+        )
+
+    def locate(self, statements: Sequence[StoredStatement]) -> dict[str, Located]:
+        """The first leaf logging each statement (absent: never logged)."""
+        by_record: dict[str, list[StoredStatement]] = {}
+        for item in statements:
+            by_record.setdefault(item.record_id, []).append(item)
+        leaves_of: dict[str, list[int]] = {}
+        dialect = self._store._dialect
+        with self._store._read_all() as connection:
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            for record_id, leaf in dialect.select_in(
+                cursor,
+                dialect.sql("SELECT record_id, leaf_idx FROM ledger_refs WHERE record_id"),
+                sorted(by_record),
+            ):
+                leaves_of.setdefault(str(record_id), []).append(int(leaf))
+            members = _members(
+                connection, sorted({i for found in leaves_of.values() for i in found})
+            )
+        out: dict[str, Located] = {}
+        for record_id, items in by_record.items():
+            for leaf in sorted(leaves_of.get(record_id, [])):
+                batch = members[leaf]
+                record_at = _find(batch.records, bytes.fromhex(record_id), RECORD_ID_BYTES)
+                if record_at is None:
+                    continue
+                for item in items:
+                    if item.id in out:
+                        continue
+                    at = _find(batch.statements, bytes.fromhex(item.id), STATEMENT_ID_BYTES)
+                    if at is not None:
+                        out[item.id] = Located(leaf, batch, at, record_at)
+        return out
+
+
+def member_proof(ids: list[bytes], position: int) -> MemberProof:
+    hashes = [merkle.leaf_hash(i) for i in ids]
+    path = merkle.inclusion_proof(position, len(ids), merkle.list_subtree(hashes))
+    return MemberProof(position, len(ids), tuple(path))
+
+
+def _members(connection: Any, leaves: list[int]) -> dict[int, Members]:
+    out: dict[int, Members] = {}
+    for start in range(0, len(leaves), 500):
+        part = leaves[start : start + 500]
+        rows = connection.execute(
+            text(
+                "SELECT leaf_idx, records, statements FROM ledger_members "
+                f"WHERE leaf_idx IN ({','.join(str(int(i)) for i in part)})"
+            )
+        ).all()
+        for row in rows:
+            out[int(row[0])] = Members(bytes(row[1]), bytes(row[2]))
+    return out
+
+
+def _find(blob: bytes, wanted: bytes, width: int) -> int | None:
+    """Binary search for ``wanted`` in a blob of sorted fixed-width ids."""
+    count = len(blob) // width
+    position = bisect.bisect_left(
+        range(count), wanted, key=lambda i: blob[i * width : (i + 1) * width]
+    )
+    if position < count and blob[position * width : (position + 1) * width] == wanted:
+        return position
+    return None
+
+
+__all__ = ["Evidence", "EvidenceFinder", "Located", "MemberProof", "member_proof"]
