@@ -50,6 +50,7 @@ from intelgraph.ingest.mapping import parse_mapping
 from intelgraph.model import Source
 from intelgraph.ontology import default_ontology
 from intelgraph.store import Store
+from intelgraph.store.ledger_audit import audit
 from intelgraph.store.tables import metadata
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -215,6 +216,7 @@ class PostgresStores:
     def __call__(self) -> str:
         tables = ", ".join(table.name for table in metadata.sorted_tables)
         with psycopg.connect(plain_pg_url(self.url), autocommit=True) as connection:
+            connection.execute("SET session_replication_role = replica")  # past ledger triggers
             connection.execute(f"TRUNCATE {tables} RESTART IDENTITY")
             connection.execute("INSERT INTO meta (key, value) VALUES ('graph_version', '0')")
         return self.url
@@ -354,7 +356,28 @@ def read_snapshot(url: str) -> Snapshot:
         else:
             unindexed = query("SELECT row_id FROM entities WHERE search IS NULL")
             indexed = {row[0] for row in raw["entities"]} - {row[0] for row in unindexed}
+    problems += ledger_problems(url, raw["statements"])
     return _snapshot(raw, indexed, problems)
+
+
+def ledger_problems(url: str, statements: Sequence[Sequence[Any]]) -> list[str]:
+    """The log verifies, and every stored statement is in a logged batch: a batch and
+    its leaf commit together or not at all."""
+    with Store(url, default_ontology()) as store:
+        report = audit(store, [], "soak")
+        wanted = [_Logged(row[0], row[4]) for row in statements]
+        found = store.evidence.locate(wanted)  # type: ignore[arg-type]  # id + record_id suffice
+    problems = [f"ledger: {p}" for p in report.problems]
+    missing = len(wanted) - len(found)
+    if missing:
+        problems.append(f"ledger: {missing} stored statement(s) are in no logged batch")
+    return problems
+
+
+@dataclass(frozen=True)
+class _Logged:
+    id: str
+    record_id: str
 
 
 def _snapshot(raw: dict[str, Any], indexed: set[int], problems: list[str]) -> Snapshot:

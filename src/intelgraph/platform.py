@@ -33,13 +33,18 @@ class Platform:
             store.upgrade()
         else:
             store = Store(url, ontology, cache_mb=settings.sqlite_cache_mb)
+        return cls.around(settings, store)
+
+    @classmethod
+    def around(cls, settings: Settings, store: Store) -> Platform:
+        """Services built around an already open store."""
         ledger = Ledger(
             store,
             settings.data_dir,
             origin=settings.ledger_origin,
             signing_key=settings.signing_key(),
         )
-        return cls(settings=settings, ontology=ontology, store=store, ledger=ledger)
+        return cls(settings=settings, ontology=store.ontology, store=store, ledger=ledger)
 
     def close(self) -> None:
         self.store.close()

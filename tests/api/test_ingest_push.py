@@ -125,7 +125,7 @@ def serve(store: Store, tmp_path: Path) -> Iterator[Callable[..., Server]]:
 
     def start(**options: Any) -> Server:
         settings = load_settings(data_dir=tmp_path / "data", database_url=store.url)
-        platform = Platform(settings=settings, ontology=store.ontology, store=store)
+        platform = Platform.around(settings, store)
         service = PushIngest.from_platform(platform, **options)
         app = create_app(platform, push_ingest=service)
         sock = socket.socket()

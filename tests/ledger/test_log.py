@@ -66,7 +66,8 @@ def test_checkpoints_are_signed_notes_and_idempotent(store: Store, tmp_path: Pat
     assert [v.key_hex for v in signed] == [first.key_id]
     # the issuing is itself logged, right after the size it covers
     logged = decode(store.ledger.leaf(first.size))
-    assert logged["type"] == "checkpoint" and logged["checkpoint"] == first.id
+    assert logged["type"] == "checkpoint"
+    assert logged["checkpoint"] == first.id
     report = ledger.verify()
     assert report.ok, report.problems
     # a stranger's key does not verify it
@@ -118,7 +119,8 @@ def test_judgements_are_logged_with_their_decision(store: Store, tmp_path: Path)
     ledger.judge(judgement)
     logged = [decode(body) for _, kind, body in store.ledger.leaves() if kind == "judgement"]
     assert len(logged) == 1
-    assert logged[0]["id"] == judgement.id and logged[0]["decision"] == "same"
+    assert logged[0]["id"] == judgement.id
+    assert logged[0]["decision"] == "same"
     assert "same passport" not in str(logged[0])  # the free text is logged as a hash
     assert logged[0]["reason_sha256"] == hashlib.sha256(b"same passport number").hexdigest()
 
@@ -138,7 +140,8 @@ def test_batch_members_prove_statements_and_records(store: Store, tmp_path: Path
     assert members == Members.of(records, statements)
     assert store.ledger.leaves_of_record(records[3]) == [index]
     body = decode(store.ledger.leaf(index))
-    assert body["records"]["count"] == 7 and body["statements"]["count"] == 30
+    assert body["records"]["count"] == 7
+    assert body["statements"]["count"] == 30
 
 
 def test_concurrent_appenders_get_consecutive_indexes(store: Store) -> None:

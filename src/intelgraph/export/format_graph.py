@@ -17,9 +17,10 @@ and ``rels_<Type>.csv`` for ``neo4j-admin database import full``, and
 and its ancestors; relationships the type in upper snake case (``ResolvesTo`` →
 ``RESOLVES_TO``). A property the catalog lets hold several values (or that holds
 several here) is a string array (``name:string[]`` in the CSVs, values joined
-with ``;``, the ``--array-delimiter``); the others are strings. ``classification``
-(an integer: the highest of the label sets) and ``compartments`` (an array) are
-properties too.
+with the ``--array-delimiter``: ``;``, or ``|`` then U+001F when an array value of
+the export contains ``;``, since neo4j-admin has no way to escape it); the others
+are strings. ``classification`` (an integer: the highest of the label sets) and
+``compartments`` (an array) are properties too.
 """
 
 from __future__ import annotations

@@ -338,7 +338,9 @@ def _typed(kind: str, value: str) -> Any:
             number = Decimal(value.strip())
         except InvalidOperation:
             return None
-        if number.is_finite() and number == number.to_integral_value() and number.adjusted() < 18:
+        if not number.is_finite():
+            return None
+        if number == number.to_integral_value() and number.adjusted() < 18:
             return int(number)
         as_float = float(number)
         return as_float if math.isfinite(as_float) else None
@@ -401,7 +403,7 @@ def parse_date(text: str) -> datetime | None:
         value += "-01"
     try:
         return utc(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or one that leaves years 1-9999 in UTC
         return None
 
 

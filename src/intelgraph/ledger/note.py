@@ -18,7 +18,6 @@ known signatures do not check, and refuses a note with no known signature.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 from dataclasses import dataclass
 
@@ -84,7 +83,7 @@ class Verifier:
         try:
             raw = base64.b64decode(encoded, validate=True)
             wanted = bytes.fromhex(hex_id)
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error, or non-ASCII text
             raise NoteError("the verifier key is not valid hex/base64") from None
         if len(raw) != 33 or raw[0] != ALG_ED25519:
             raise NoteError("the verifier key is not an Ed25519 key")
@@ -144,7 +143,7 @@ class Signer:
         _, _, name, hex_id, encoded = parts
         try:
             raw = base64.b64decode(encoded, validate=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or non-ASCII text
             raise NoteError("the signing key is not valid base64") from None
         if len(raw) != 33 or raw[0] != ALG_ED25519:
             raise NoteError("the signing key is not an Ed25519 key")
@@ -193,7 +192,7 @@ def split_note(note: str) -> tuple[str, list[SignatureLine]]:
         name, encoded = fields
         try:
             blob = base64.b64decode(encoded, validate=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or non-ASCII text
             raise NoteError("a signature is not valid base64") from None
         if len(blob) < 5 or not name:
             raise NoteError("a signature is too short")
@@ -260,7 +259,7 @@ class Checkpoint:
             raise NoteError("the checkpoint's size is not a decimal number")
         try:
             root = base64.b64decode(root_text, validate=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or non-ASCII text
             raise NoteError("the checkpoint's root is not base64") from None
         if len(root) != 32:
             raise NoteError("the checkpoint's root is not a SHA-256 hash")

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
+from intelgraph.errors import IntelGraphError
 from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import LeafError, Members, b64, check_members, decode
 from intelgraph.ledger.note import NoteError, Verifier, open_checkpoint
+from intelgraph.store.ledger_log import blob
 from intelgraph.store.writer import to_us
 
 if TYPE_CHECKING:
@@ -134,7 +136,7 @@ def _nodes_at(store: Store, level: int) -> Iterator[tuple[int, bytes]]:
                 {"level": level, "start": position, "limit": chunk},
             ).all()
         for row in rows:
-            yield int(row[0]), bytes(row[1])
+            yield int(row[0]), blob(row[1])
         if len(rows) < chunk:
             return
         position = int(rows[-1][0]) + 1
@@ -155,7 +157,7 @@ def _check_members(store: Store, leaves: dict[int, dict[str, Any]], report: Audi
             if fields is None:
                 report.problem(f"members are stored for leaf {index}, which is not a batch")
                 continue
-            members = Members(bytes(row[1]), bytes(row[2]))
+            members = Members(blob(row[1]), blob(row[2]))
             try:
                 check_members(fields, members)
             except LeafError as exc:
@@ -259,8 +261,10 @@ def _check_consistency(
     try:
         proof = store.ledger.consistency(old.size, new.size)
         merkle.verify_consistency(old.size, new.size, old.root, new.root, proof)
-    except (merkle.ProofError, ValueError) as exc:
+    except merkle.ProofError as exc:
         report.problem(f"checkpoints {old.id} → {new.id} are not consistent: {exc}")
+    except IntelGraphError as exc:
+        report.problem(f"checkpoints {old.id} → {new.id} cannot be proven: {exc.message}")
 
 
 __all__ = ["AuditReport", "audit"]

@@ -27,7 +27,7 @@ from intelgraph.ledger.leaves import (
 )
 from intelgraph.model import Record, Source, StoredStatement, ViewerScope, statement_id
 from intelgraph.store.ingest_state import RunRow, select_runs
-from intelgraph.store.ledger_log import StoredCheckpoint
+from intelgraph.store.ledger_log import StoredCheckpoint, blob
 
 if TYPE_CHECKING:
     from intelgraph.store.store import Store
@@ -203,7 +203,7 @@ def _members(connection: Any, leaves: list[int]) -> dict[int, Members]:
             )
         ).all()
         for row in rows:
-            out[int(row[0])] = Members(bytes(row[1]), bytes(row[2]))
+            out[int(row[0])] = Members(blob(row[1]), blob(row[2]))
     return out
 
 

@@ -177,7 +177,7 @@ class LedgerLog:
             ).scalar()
         if body is None:
             raise NotFound(f"ledger leaf {index} not found")
-        return bytes(body)
+        return blob(body)
 
     def leaves(self, start: int = 0, *, chunk: int = 10_000) -> Iterator[tuple[int, str, bytes]]:
         """``(index, kind, body)`` in index order, read in chunks."""
@@ -192,7 +192,7 @@ class LedgerLog:
                     {"start": position, "limit": chunk},
                 ).all()
             for row in rows:
-                yield int(row[0]), str(row[1]), bytes(row[2])
+                yield int(row[0]), str(row[1]), blob(row[2])
             if len(rows) < chunk:
                 return
             position = int(rows[-1][0]) + 1
@@ -205,7 +205,7 @@ class LedgerLog:
             ).first()
         if row is None:
             raise NotFound(f"ledger leaf {leaf_index} has no members")
-        return Members(bytes(row[0]), bytes(row[1]))
+        return Members(blob(row[0]), blob(row[1]))
 
     def announced_keys(self) -> dict[str, int]:
         """Key id → index of the key-change leaf that announced it."""
@@ -215,7 +215,7 @@ class LedgerLog:
             ).all()
         out: dict[str, int] = {}
         for idx, body in rows:
-            key = json.loads(bytes(body)).get("key_id")
+            key = json.loads(blob(body)).get("key_id")
             if isinstance(key, str):
                 out.setdefault(key, int(idx))
         return out
@@ -315,7 +315,7 @@ class LedgerLog:
                 sorted(indexes),
             )
             for row in rows:
-                found[(int(row[0]), int(row[1]))] = bytes(row[2])
+                found[(int(row[0]), int(row[1]))] = blob(row[2])
         missing = keys - found.keys()
         if missing:
             raise InvalidInput(
@@ -323,6 +323,14 @@ class LedgerLog:
                 hint="run `intelgraph ledger verify`: the log may have been tampered with",
             )
         return found
+
+
+def blob(value: Any) -> bytes:
+    """A stored hash or body as bytes, whatever type a tampered row now holds (SQLite
+    keeps what it is given: an edited BLOB can come back as TEXT or a number)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode()
 
 
 def _raw(connection: Connection) -> Any:
@@ -362,8 +370,8 @@ def _resolve(start: int, end: int, nodes: dict[Key, bytes]) -> bytes:
 
 def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:
     return StoredCheckpoint(
-        int(row[0]), int(row[1]), bytes(row[2]), str(row[3]), str(row[4]), from_us(row[5])
+        int(row[0]), int(row[1]), blob(row[2]), str(row[3]), str(row[4]), from_us(row[5])
     )
 
 
-__all__ = ["LedgerLog", "StoredCheckpoint"]
+__all__ = ["LedgerLog", "StoredCheckpoint", "blob"]

@@ -9,12 +9,14 @@ here, at the boundary, so callers never see SQL or driver text.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -318,6 +320,15 @@ class Store:
             if not self._reader.entities(connection, visible, [entity_id]):
                 return []
             return self._reader.statements(connection, visible, [entity_id])
+
+    def records(self, scope: ViewerScope, record_ids: Sequence[str]) -> dict[str, Record]:
+        """The visible records among ``record_ids``, by id (any number of ids)."""
+        wanted = list(dict.fromkeys(record_ids))
+        out: dict[str, Record] = {}
+        with self._read(scope) as (connection, visible):
+            for start in range(0, len(wanted), 5_000):
+                out.update(self._reader.records(connection, visible, wanted[start : start + 5_000]))
+        return out
 
     def record(self, scope: ViewerScope, record_id: str) -> Record:
         with self._read(scope) as (connection, visible):
@@ -654,6 +665,13 @@ def _translated(what: str) -> Iterator[None]:
         ) from exc
     except SQLAlchemyError as exc:
         raise StoreError(what, hint="see the server log for details") from exc
+    except (sqlite3.Error, psycopg.Error) as exc:  # raised through raw driver cursors
+        raise StoreError(
+            what,
+            hint="check that the database is reachable and not full or locked; "
+            "retry, and see the server log for details",
+            details={"driver_error": type(exc).__name__},
+        ) from exc
 
 
 def open_store(url: str, ontology: Ontology, **options: Any) -> Store:
