@@ -195,3 +195,27 @@ def test_real_datasets_give_verifiable_checkpoints_and_an_offline_attack_export(
     checked = offline_verify(bundle, fresh, "--json")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert json.loads(checked.stdout)["format"] == "stix"
+
+
+def test_claim_with_evidence_is_provable(data_dir: list[str], tmp_path: Path) -> None:
+    invoke(*data_dir, "demo", "--no-serve")
+    evidence = tmp_path / "extract.txt"
+    evidence.write_text("Registry extract: Aurora Maritime, Valletta\n")
+    code, output = invoke(
+        *data_dir, "claim", AURORA, "country", "Malta", "--justification", "registry extract",
+        "--evidence", str(evidence), "--author", "ann", "--json",
+    )  # fmt: skip
+    assert code == 0, output
+    made = json.loads(output)
+    assert made["value"] == "mt"
+    assert made["new"] is True
+    code, output = invoke(*data_dir, "ledger", "prove", made["statement_id"], "--json")
+    assert code == 0, output
+    evidence_json = json.loads(output)
+    assert evidence_json["claim"]["justification"] == "registry extract"
+    assert evidence_json["claim"]["evidence"]["name"] == "extract.txt"
+    assert evidence_json["leaf"]["body"]["type"] == "claim"
+    code, output = invoke(*data_dir, "claim", AURORA, "country", "Malta", "--justification", "x",
+                          "--evidence", str(tmp_path / "missing.pdf"))  # fmt: skip
+    assert code == 1
+    assert "cannot read the evidence file" in output

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from intelgraph import __version__
-from intelgraph.cli import db, explore, export, ingest, ledger, schema, setup
+from intelgraph.cli import claims, db, explore, export, ingest, ledger, schema, setup
 from intelgraph.cli.common import err_console
 from intelgraph.config import load_settings, unknown_environment
 from intelgraph.errors import ConfigError
@@ -62,6 +62,7 @@ def root(
 setup.register(app)
 explore.register(app)
 export.register(app)
+claims.register(app)
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")

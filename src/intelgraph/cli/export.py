@@ -72,7 +72,7 @@ def export(
         selection=selection,
         format=fmt,
         scope=scope_from(ctx, tenant, clearance, compartments),
-        requester=requester or _whoami(),
+        requester=requester or whoami(),
         purpose=purpose,
         authority=authority,
     )
@@ -147,7 +147,7 @@ def verify(
         )
 
 
-def _whoami() -> str:
+def whoami() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -166,4 +166,4 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["register"]
+__all__ = ["register", "whoami"]

@@ -20,6 +20,7 @@ from intelgraph.cli.common import (
     settings_from,
 )
 from intelgraph.errors import InvalidInput
+from intelgraph.ingest.claims import CLAIM_MEDIA_TYPE
 from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import b64
 from intelgraph.ledger.note import NoteError, Signer, Verifier
@@ -157,6 +158,15 @@ def prove(
     console.print(f"[bold]record[/] sha256 {found.record_id}")
     if found.record is not None:
         console.print(f"  at          {record['uri']} ({record['location']})")
+        if data["claim"] is not None:
+            claim = data["claim"]
+            console.print(f"  claimed by  {claim['author']}: {claim['justification']}")
+            if claim.get("evidence"):
+                evidence = claim["evidence"]
+                console.print(
+                    f"  evidence    {evidence['name']} ({evidence['size']:,} bytes, "
+                    f"sha256 {evidence['sha256']})"
+                )
     else:
         console.print("  (the record itself is outside your clearance; its hash is still proven)")
     src = data["source"]
@@ -217,6 +227,9 @@ def evidence_dict(found: Evidence) -> dict[str, Any]:
             "licence": str(found.source.licence),
             "retention": str(found.source.retention),
         },
+        "claim": json.loads(record.content)
+        if record is not None and record.media_type == CLAIM_MEDIA_TYPE
+        else None,
         "run": None
         if found.run is None
         else {
