@@ -151,7 +151,8 @@ def test_ledger_verify_fails_loudly_on_tampering(data_dir: list[str]) -> None:
     with sqlite3.connect(db) as connection:
         connection.execute("DROP TRIGGER ledger_leaves_no_update")
         connection.execute(
-            "UPDATE ledger_leaves SET body = replace(body, 'demo', 'oops') WHERE kind = 'ingest-batch'"
+            "UPDATE ledger_leaves SET body = replace(body, 'demo', 'oops') "
+            "WHERE kind = 'ingest-batch'"
         )
     code, output = invoke(*data_dir, "ledger", "verify")
     assert code == 1

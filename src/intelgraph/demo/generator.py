@@ -303,7 +303,9 @@ class _Unit:
             TELECOM,
             "Phone",
             [f"phone-{self.unit}"],
-            {"value": f"+3579{self.unit % 1000:03d}{4000 + self.unit % 5000:04d}"},
+            # Cypriot mobile range 99: valid in the numbering plan for every unit (the
+            # earlier 9xx… pattern was invalid from unit 10 on, so --scale > 1 failed).
+            {"value": f"+35799{self.unit % 1_000_000:06d}"},
         )
         for who in (people[0], people[2]):
             self.edge(
