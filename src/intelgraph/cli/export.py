@@ -94,7 +94,7 @@ def export(
         return
     console.print(
         f"[green]exported[/] {result.entities} entities and {result.statements} statements "
-        f"from {result.batches} ledger batches to [bold]{out}[/] ({len(result.archive):,} bytes); "
+        f"from {_batches(result.batches)} to [bold]{out}[/] ({len(result.archive):,} bytes); "
         f"logged as ledger leaf {result.leaf_index}. Check it with: intelgraph verify {out}"
     )
 
@@ -134,8 +134,8 @@ def verify(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     console.print(
-        f"[green]✓ verified[/]: {report.statements} statements in {report.batches} ledger "
-        f"batches, proven under checkpoint size {report.checkpoint_size} of {report.origin}; "
+        f"[green]✓ verified[/]: {report.statements} statements in {_batches(report.batches)}, "
+        f"proven under checkpoint size {report.checkpoint_size} of {report.origin}; "
         f"format {report.data_format}"
     )
     if report.pinned:
@@ -145,6 +145,10 @@ def verify(
             f"[yellow]signed by key {report.key.vkey()}[/] — not pinned: pass --key with the "
             "exporter's published key to check who signed"
         )
+
+
+def _batches(count: int) -> str:
+    return f"{count} ledger batch{'' if count == 1 else 'es'}"
 
 
 def whoami() -> str:

@@ -132,7 +132,9 @@ def status(ctx: typer.Context) -> None:
 @friendly_errors
 def prove(
     ctx: typer.Context,
-    statement_id: str = typer.Argument(..., help="The statement's id."),
+    statement_id: str = typer.Argument(
+        ..., help="The statement's id, or its first 8+ digits (`intelgraph show ID --json`)."
+    ),
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,

@@ -156,11 +156,11 @@ def source_entry(source: Source) -> dict[str, Any]:
     }
 
 
+_LINE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def jsonl(rows: Iterable[Mapping[str, Any]]) -> bytes:
-    return b"".join(
-        json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
-        for row in rows
-    )
+    return "".join(_LINE.encode(row) + "\n" for row in rows).encode()
 
 
 def file_entry(path: str, content: bytes) -> dict[str, Any]:

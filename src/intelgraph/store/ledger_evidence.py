@@ -9,7 +9,6 @@ alone, so what the store hands out can be checked without trusting the store.
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from intelgraph.errors import NotFound
+from intelgraph.errors import InvalidInput, NotFound
 from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import (
     RECORD_ID_BYTES,
@@ -27,6 +26,7 @@ from intelgraph.ledger.leaves import (
 )
 from intelgraph.model import Record, Source, StoredStatement, ViewerScope, statement_id
 from intelgraph.store.ingest_state import RunRow, select_runs
+from intelgraph.store.labelsets import in_clause
 from intelgraph.store.ledger_log import StoredCheckpoint, blob
 
 if TYPE_CHECKING:
@@ -107,13 +107,15 @@ class EvidenceFinder:
         self._store = store
 
     def evidence(self, scope: ViewerScope, statement: str) -> Evidence:
+        """A statement's evidence; ``statement`` is its id or a unique prefix (≥ 8 digits)."""
         store = self._store
         with store._read(scope) as (connection, visible):
-            found = store._reader.statements_by_id(connection, visible, [statement])
+            wanted = _full_id(connection, visible, statement.strip().lower())
+            found = store._reader.statements_by_id(connection, visible, [wanted])
             if not found:
                 raise NotFound(
                     f"statement {statement!r} not found",
-                    hint="statement ids are listed by `intelgraph show ENTITY --statements`",
+                    hint="`intelgraph show ENTITY --json` lists the ids of its statements",
                 )
             stored = found[0]
             records = store._reader.records(connection, visible, [stored.record_id])
@@ -170,20 +172,41 @@ class EvidenceFinder:
             members = _members(
                 connection, sorted({i for found in leaves_of.values() for i in found})
             )
+        positions = {leaf: _Positions(batch) for leaf, batch in members.items()}
         out: dict[str, Located] = {}
         for record_id, items in by_record.items():
             for leaf in sorted(leaves_of.get(record_id, [])):
-                batch = members[leaf]
-                record_at = _find(batch.records, bytes.fromhex(record_id), RECORD_ID_BYTES)
+                place = positions[leaf]
+                record_at = place.record(record_id)
                 if record_at is None:
                     continue
                 for item in items:
                     if item.id in out:
                         continue
-                    at = _find(batch.statements, bytes.fromhex(item.id), STATEMENT_ID_BYTES)
+                    at = place.statement(item.id)
                     if at is not None:
-                        out[item.id] = Located(leaf, batch, at, record_at)
+                        out[item.id] = Located(leaf, place.members, at, record_at)
         return out
+
+
+def _full_id(connection: Any, visible: frozenset[int], given: str) -> str:
+    """Expand a unique prefix of a visible statement id (an index range scan)."""
+    if len(given) >= 40 or len(given) < 8 or not visible:
+        return given
+    if any(c not in "0123456789abcdef" for c in given):
+        return given
+    rows = connection.execute(
+        text(
+            "SELECT id FROM statements WHERE id >= :low AND id < :high "
+            f"AND {in_clause('labelset_id', visible)} LIMIT 2"
+        ),
+        {"low": given, "high": given + "g"},
+    ).all()
+    if len(rows) > 1:
+        raise InvalidInput(
+            f"{given!r} is the start of several statement ids", hint="give more digits"
+        )
+    return str(rows[0][0]) if rows else given
 
 
 def member_proof(ids: list[bytes], position: int) -> MemberProof:
@@ -207,14 +230,43 @@ def _members(connection: Any, leaves: list[int]) -> dict[int, Members]:
     return out
 
 
+class _Positions:
+    """Where each member sits in a batch: binary search for a few lookups, an index
+    built once when many statements of one batch are asked for (an export)."""
+
+    def __init__(self, members: Members) -> None:
+        self.members = members
+        self._lookups = 0
+        self._statements: dict[bytes, int] | None = None
+
+    def record(self, record_id: str) -> int | None:
+        return _find(self.members.records, bytes.fromhex(record_id), RECORD_ID_BYTES)
+
+    def statement(self, statement_id: str) -> int | None:
+        wanted = bytes.fromhex(statement_id)
+        self._lookups += 1
+        if self._statements is None and self._lookups > 64:
+            blob = self.members.statements
+            self._statements = {
+                blob[i : i + STATEMENT_ID_BYTES]: i // STATEMENT_ID_BYTES
+                for i in range(0, len(blob), STATEMENT_ID_BYTES)
+            }
+        if self._statements is not None:
+            return self._statements.get(wanted)
+        return _find(self.members.statements, wanted, STATEMENT_ID_BYTES)
+
+
 def _find(blob: bytes, wanted: bytes, width: int) -> int | None:
     """Binary search for ``wanted`` in a blob of sorted fixed-width ids."""
-    count = len(blob) // width
-    position = bisect.bisect_left(
-        range(count), wanted, key=lambda i: blob[i * width : (i + 1) * width]
-    )
-    if position < count and blob[position * width : (position + 1) * width] == wanted:
-        return position
+    low, high = 0, len(blob) // width
+    while low < high:
+        middle = (low + high) // 2
+        if blob[middle * width : (middle + 1) * width] < wanted:
+            low = middle + 1
+        else:
+            high = middle
+    if blob[low * width : (low + 1) * width] == wanted:
+        return low
     return None
 
 
