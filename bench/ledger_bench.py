@@ -107,8 +107,13 @@ def bench_append_and_proofs(store: Store, leaves: int) -> dict[str, Any]:
     consistency = store.ledger.consistency(size // 2, size)
     consistency_ms = (time.perf_counter() - t0) * 1000
     merkle.verify_consistency(size // 2, size, store.ledger.root(size // 2), root, consistency)
+    t0 = time.perf_counter()
+    report = Ledger(store, Path(tempfile.mkdtemp(prefix="ig-audit-"))).verify()
+    audit_s = time.perf_counter() - t0
+    assert report.ok, report.problems[:3]
     return {
         "leaves": size,
+        "ledger_verify_s": round(audit_s, 1),
         "append_leaves_per_s": round(leaves / appended),
         "build_leaves_per_s": round(leaves / built),
         "inclusion_proof_ms_p50": round(statistics.median(times) * 1000, 3),

@@ -20,6 +20,7 @@ from intelgraph.cli.common import (
     settings_from,
 )
 from intelgraph.errors import InvalidInput
+from intelgraph.export.bundle import statement_line
 from intelgraph.ingest.claims import CLAIM_MEDIA_TYPE
 from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import b64
@@ -204,18 +205,7 @@ def evidence_dict(found: Evidence) -> dict[str, Any]:
     record = found.record
     checkpoint = found.checkpoint
     return {
-        "statement": {
-            "id": s.id,
-            "entity_id": s.entity_id,
-            "schema": s.schema,
-            "prop": s.prop,
-            "value": s.value,
-            "source_id": s.source_id,
-            "record_id": s.record_id,
-            "labels": s.labels.to_dict(),
-            "first_seen": s.first_seen.isoformat(),
-            "last_seen": s.last_seen.isoformat(),
-        },
+        "statement": statement_line(s),
         "record": {
             "sha256": found.record_id,
             "uri": record.uri if record else None,
