@@ -70,6 +70,13 @@ class Settings(BaseSettings):
         description="Ledger signing key (PRIVATE+KEY+… form); default: a key kept in the data "
         "directory.",
     )
+    ledger_checkpoint_seconds: float = Field(
+        default=300,
+        ge=1,
+        le=86_400,
+        description="During a long ingest run (push, NATS, folder watch), sign a ledger "
+        "checkpoint at least this often.",
+    )
     ledger_signing_key_file: Path | None = Field(
         default=None, description="File holding the ledger signing key (instead of the variable)."
     )

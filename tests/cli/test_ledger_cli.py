@@ -220,3 +220,48 @@ def test_claim_with_evidence_is_provable(data_dir: list[str], tmp_path: Path) ->
                           "--evidence", str(tmp_path / "missing.pdf"))  # fmt: skip
     assert code == 1
     assert "cannot read the evidence file" in output
+
+
+def test_prove_reports_altered_data_and_verify_catches_a_rollback(
+    data_dir: list[str], tmp_path: Path
+) -> None:
+    invoke(*data_dir, "demo", "--no-serve")
+    code, output = invoke(
+        *data_dir, "claim", AURORA, "notes", "late addition", "--justification", "x", "--json"
+    )
+    assert code == 0, output
+    saved = tmp_path / "witness.note"
+    code, _ = invoke(*data_dir, "ledger", "checkpoint", "--out", str(saved))
+    assert code == 0
+    code, output = invoke(*data_dir, "ledger", "verify", "--against", str(saved))
+    assert code == 0, output
+    statement = statement_ids(data_dir, 1)[0]
+    db = Path(data_dir[1]) / "intelgraph.db"
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE statements SET value = value || '!' WHERE id = ?", (statement,))
+    code, output = invoke(*data_dir, "ledger", "prove", statement, *ALL)
+    assert code == 3
+    assert "does not check" in output
+    # Roll the log back past the kept checkpoint: leaves, nodes and checkpoints alike.
+    with sqlite3.connect(db) as connection:
+        for name in [r[0] for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ledger_%'"
+        )]:  # fmt: skip
+            connection.execute(f"DROP TRIGGER {name}")
+        (cut,) = connection.execute(
+            "SELECT MIN(idx) FROM ledger_leaves WHERE kind = 'claim'"
+        ).fetchone()
+        connection.execute("DELETE FROM ledger_leaves WHERE idx >= ?", (cut,))
+        connection.execute("DELETE FROM ledger_members WHERE leaf_idx >= ?", (cut,))
+        connection.execute("DELETE FROM ledger_refs WHERE leaf_idx >= ?", (cut,))
+        connection.execute("DELETE FROM ledger_checkpoints WHERE size > ?", (cut,))
+        for level in range(40):
+            connection.execute(
+                "DELETE FROM ledger_nodes WHERE level = ? AND (idx + 1) * (1 << ?) > ?",
+                (level, level, cut),
+            )
+    code, output = invoke(*data_dir, "ledger", "verify")
+    assert code == 0, output  # a consistent rollback is invisible from inside …
+    code, output = invoke(*data_dir, "ledger", "verify", "--against", str(saved))
+    assert code == 1, output  # … but not to a checkpoint kept elsewhere
+    assert "rolled back" in output

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from intelgraph.demo import load_demo
+from intelgraph.errors import StoreError
 from intelgraph.export import (
     EXIT_CODES,
     FORMATS,
@@ -249,3 +250,35 @@ def test_ten_thousand_random_flips_are_all_rejected(exporter: Exporter) -> None:
             accepted.append(f"trial {trial}: byte {position}")
     assert accepted == []
     assert sum(kinds.values()) == FLIPS
+
+
+def test_values_with_unicode_line_separators_survive(exporter: Exporter) -> None:
+    from intelgraph.ingest.claims import Claim, assert_claim
+
+    value = "first line\u2028second\u2029end"
+    made = assert_claim(exporter.store, EVERYTHING, Claim("ann", AURORA, "notes", value, "seen"))
+    result = exporter.export(request(Selection("entities", (AURORA,))))
+    report = verify_bundle(result.archive)
+    assert report.statements == result.statements
+    assert made.statement_id in unpack(result.archive)["statements.jsonl"].decode()
+
+
+def test_refusals_are_logged_and_altered_data_is_never_signed(exporter: Exporter) -> None:
+    with pytest.raises(ExportRefused):
+        exporter.export(request(subgraph(2), authority=None, purpose="curiosity"))
+    *_, (_, kind, body) = exporter.store.ledger.leaves()
+    assert kind == "export"
+    refused = decode(body)
+    assert refused["outcome"] == "refused"
+    assert refused["purpose"] == "curiosity"
+    assert "Restricted-TOS" in refused["reason"]
+    with exporter.store._writer_engine.begin() as connection:  # an attacker edits a value
+        connection.exec_driver_sql(
+            "UPDATE statements SET value = 'Aurora Maritime Holdings PLC' "
+            "WHERE value = 'Aurora Maritime Holdings Ltd'"
+        )
+    size = exporter.store.ledger.size()
+    with pytest.raises(StoreError, match="does not match its stored content") as caught:
+        exporter.export(request(Selection("entities", (AURORA,))))
+    assert caught.value.code == "integrity_error"
+    assert exporter.store.ledger.size() <= size + 1  # at most a checkpoint, no export leaf

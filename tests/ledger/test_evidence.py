@@ -150,3 +150,24 @@ def test_bad_claims_are_refused(store: Store, ontology: Ontology, tmp_path: Path
     with pytest.raises(NotFound):
         assert_claim(store, EVERYONE, dataclasses.replace(base, entity_id="0" * 40))
     assert store.ledger.size() == size
+
+
+def test_long_runs_sign_checkpoints_as_they_go(
+    store: Store, ontology: Ontology, tmp_path: Path
+) -> None:
+    from intelgraph.ingest.connectors.files import expand_paths
+    from intelgraph.ingest.formats import FormatOptions
+
+    ledger = Ledger(store, tmp_path / "data")
+    calls: list[int] = []
+
+    def checkpoint() -> object:
+        calls.append(store.ledger.size())
+        return ledger.checkpoint()
+
+    pipe = pipeline(store, ontology, batch_size=1)
+    pipe.checkpoint, pipe.checkpoint_every = checkpoint, 0.0  # after every commit
+    pipe.run(expand_paths([write_csv(tmp_path / "p.csv", ROWS)], None, FormatOptions()))
+    assert len(calls) >= len(ROWS) + 1  # one per commit, and one when the run ends
+    assert len(store.ledger.checkpoints()) >= len(ROWS)
+    assert ledger.verify().ok

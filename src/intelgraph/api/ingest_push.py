@@ -158,8 +158,10 @@ class PushIngest:
         keep_batches: int = 10_000,
         before_commit: Callable[[PushBatch], None] | None = None,
         checkpoint: Callable[[], object] | None = None,
+        checkpoint_every: float = 300.0,
     ) -> None:
         self._checkpoint = checkpoint
+        self._checkpoint_every = checkpoint_every
         if queue_batches < 1 or max_body_mb <= 0 or max_records < 1 or keep_batches < 1:
             raise ConfigError(
                 "push ingest needs a queue of at least one batch, a positive body size limit "
@@ -192,6 +194,7 @@ class PushIngest:
             "max_body_mb": float(getattr(settings, "push_max_body_mb", 8)),
             "max_records": int(getattr(settings, "push_max_records", 10_000)),
             "checkpoint": platform.ledger.checkpoint,
+            "checkpoint_every": float(settings.ledger_checkpoint_seconds),
         }
         options.update(overrides)
         return cls(platform.store, **options)
@@ -345,6 +348,7 @@ class PushIngest:
             connector=CONNECTOR,
             token_key=key,
             checkpoint=self._checkpoint,
+            checkpoint_every=self._checkpoint_every,
         )
 
     def _work(self) -> None:

@@ -84,6 +84,7 @@ def export(
         "bytes": len(result.archive),
         "manifest_sha256": result.manifest_sha256,
         "entities": result.entities,
+        "edges": result.edges,
         "statements": result.statements,
         "batches": result.batches,
         "checkpoint_size": result.checkpoint_size,
@@ -93,7 +94,8 @@ def export(
         typer.echo(json.dumps(summary, indent=2))
         return
     console.print(
-        f"[green]exported[/] {result.entities} entities and {result.statements} statements "
+        f"[green]exported[/] {result.entities} entities, {result.edges} edges and "
+        f"{result.statements} statements "
         f"from {_batches(result.batches)} to [bold]{out}[/] ({len(result.archive):,} bytes); "
         f"logged as ledger leaf {result.leaf_index}. Check it with: intelgraph verify {out}"
     )

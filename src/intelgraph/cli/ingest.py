@@ -162,6 +162,7 @@ def _pipeline(
         ),
         token_key=_token_key(settings, privacy),
         checkpoint=platform.ledger.checkpoint,
+        checkpoint_every=settings.ledger_checkpoint_seconds,
         progress=progress,
         run_options=options,
     )

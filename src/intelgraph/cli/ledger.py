@@ -24,7 +24,7 @@ from intelgraph.export.bundle import statement_line
 from intelgraph.ingest.claims import CLAIM_MEDIA_TYPE
 from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import b64
-from intelgraph.ledger.note import NoteError, Signer, Verifier
+from intelgraph.ledger.note import NoteError, Signer, Verifier, open_checkpoint
 from intelgraph.platform import Platform
 from intelgraph.store.ledger_evidence import Evidence
 
@@ -59,10 +59,22 @@ def extra_verifiers(keys: list[str] | None) -> list[Verifier]:
 def verify(
     ctx: typer.Context,
     key: list[str] | None = KeyOption,
+    against: list[Path] | None = typer.Option(
+        None,
+        "--against",
+        help="A checkpoint saved earlier (`ledger checkpoint --out`); the log must still "
+        "contain it. Repeatable.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Recompute the whole log and check every node, checkpoint and batch (exit 1 on any
     problem)."""
+    kept = []
+    for path in against or []:
+        try:
+            kept.append(path.read_text())
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read the checkpoint file {path}: {exc}") from None
     with (
         Platform.open(settings_from(ctx)) as platform,
         Progress(
@@ -72,6 +84,7 @@ def verify(
         task = bar.add_task("reading leaves…")
         report = platform.ledger.verify(
             extra_verifiers(key),
+            kept=kept,
             progress=lambda n: bar.update(task, description=f"read {n:,} leaves…"),
         )
     if as_json:
@@ -146,9 +159,16 @@ def prove(
     with Platform.open(settings_from(ctx)) as platform:
         found = platform.ledger.evidence(scope, statement_id)
         verifiers = platform.ledger.verifiers()
-    found.check()
-    assert found.checkpoint is not None  # evidence() signs one when none covers the leaf
-    signed = _checkpoint_signed(found, verifiers)
+    try:
+        found.check()
+        signed = _checkpoint_signed(found, verifiers)
+    except (merkle.ProofError, NoteError) as exc:
+        err_console.print(f"[bold red]the evidence does not check:[/] {exc}")
+        err_console.print(
+            "[yellow]hint:[/] the stored data or the log was altered; run "
+            "`intelgraph ledger verify` and restore from a verified backup"
+        )
+        raise typer.Exit(3) from None
     data = evidence_dict(found)
     if as_json:
         typer.echo(json.dumps(data, indent=2))
@@ -187,15 +207,16 @@ def prove(
         f"path of {len(found.statement_proof.path)} hashes; leaf path of "
         f"{len(found.leaf_proof)} hashes"
     )
-    console.print(f"[bold]checkpoint[/] #{found.checkpoint.id}, signed by {signed}:")
-    console.print(found.checkpoint.note, end="", markup=False, highlight=False)
+    checkpoint = found.checkpoint
+    if checkpoint is not None:  # always, once check() passed
+        console.print(f"[bold]checkpoint[/] #{checkpoint.id}, signed by {signed}:")
+        console.print(checkpoint.note, end="", markup=False, highlight=False)
     console.print("[green]✓ proofs check[/]: statement → batch → log → signed checkpoint")
 
 
 def _checkpoint_signed(found: Evidence, verifiers: list[Verifier]) -> str:
-    from intelgraph.ledger.note import open_checkpoint
-
-    assert found.checkpoint is not None
+    if found.checkpoint is None:
+        raise merkle.ProofError("no checkpoint covers the statement's leaf")
     _, signed = open_checkpoint(found.checkpoint.note, verifiers)
     return ", ".join(v.key_hex for v in signed)
 
@@ -255,10 +276,14 @@ def keys_show(ctx: typer.Context) -> None:
     """Print the verifier keys (public) of every key this deployment has signed with."""
     with Platform.open(settings_from(ctx)) as platform:
         verifiers = platform.ledger.verifiers()
-        active = platform.ledger.signer().verifier
+    if not verifiers:
+        err_console.print(
+            "no keys yet: `intelgraph init` or `intelgraph ledger checkpoint` makes one"
+        )
+        raise typer.Exit(1)
+    err_console.print(f"active key: {verifiers[0].key_hex} (listed first)")
     for verifier in verifiers:
-        mark = " (active)" if verifier == active else ""
-        typer.echo(f"{verifier.vkey()}{mark}")
+        typer.echo(verifier.vkey())
 
 
 @keys_app.command("rotate")

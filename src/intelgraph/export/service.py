@@ -17,11 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from intelgraph.errors import IntelGraphError, InvalidInput
+from intelgraph.errors import IntelGraphError, InvalidInput, StoreError
 from intelgraph.export import bundle
 from intelgraph.export.formats import FORMATS, ExportData, write_format
-from intelgraph.ledger.leaves import entry
-from intelgraph.model import Entity, LicenceClass, Source, StoredStatement, ViewerScope, utcnow
+from intelgraph.ledger.leaves import LedgerEntry, entry
+from intelgraph.model import (
+    Entity,
+    LicenceClass,
+    Source,
+    StoredStatement,
+    ViewerScope,
+    statement_id,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from intelgraph.ledger.service import Ledger
@@ -104,6 +112,7 @@ class ExportResult:
     archive: bytes
     manifest_sha256: str
     entities: int
+    edges: int
     statements: int
     batches: int
     leaf_index: int
@@ -120,10 +129,34 @@ class Exporter:
         self.authority_check = authority_check or RecordedAuthority()
 
     def export(self, request: ExportRequest) -> ExportResult:
+        """Build, sign and log the bundle; a refusal is logged too, then raised."""
+        try:
+            return self._export(request)
+        except ExportRefused as exc:
+            self.ledger.record(self._leaf(request, outcome="refused", reason=exc.message))
+            raise
+
+    def _leaf(self, request: ExportRequest, **fields: Any) -> LedgerEntry:
+        selection = bundle.manifest_bytes(request.selection.to_dict())
+        return entry(
+            "export",
+            {
+                "requester": request.requester,
+                "purpose": request.purpose,
+                "authority": request.authority,
+                "format": request.format,
+                "selection_sha256": hashlib.sha256(selection).hexdigest(),
+                **fields,
+            },
+            at=utcnow(),
+        )
+
+    def _export(self, request: ExportRequest) -> ExportResult:
         entities = self._entities(request)
         statements = sorted(
             (s for e in entities for s in e.statements), key=lambda s: (s.entity_id, s.id)
         )
+        _check_ids(statements)
         if not statements:
             raise InvalidInput(
                 "the selection matched nothing you may see",
@@ -177,27 +210,19 @@ class Exporter:
             }
         )
         (leaf_index,) = self.ledger.record(
-            entry(
-                "export",
-                {
-                    "manifest_sha256": digest,
-                    "archive_sha256": hashlib.sha256(archive).hexdigest(),
-                    "requester": request.requester,
-                    "purpose": request.purpose,
-                    "authority": request.authority,
-                    "format": request.format,
-                    "statements": len(statements),
-                    "selection_sha256": hashlib.sha256(
-                        bundle.manifest_bytes(request.selection.to_dict())
-                    ).hexdigest(),
-                },
-                at=utcnow(),
+            self._leaf(
+                request,
+                outcome="exported",
+                manifest_sha256=digest,
+                archive_sha256=hashlib.sha256(archive).hexdigest(),
+                statements=len(statements),
             )
         )
         return ExportResult(
             archive=archive,
             manifest_sha256=digest,
-            entities=len(entities),
+            entities=sum(1 for e in entities if not e.is_edge),
+            edges=sum(1 for e in entities if e.is_edge),
             statements=len(statements),
             batches=len(batches),
             leaf_index=leaf_index,
@@ -337,7 +362,10 @@ class Exporter:
             "statements.jsonl": bundle.jsonl(bundle.statement_line(s) for s in statements),
             "records.jsonl": bundle.jsonl(bundle.record_line(records[r]) for r in sorted(records)),
             "sources.json": json.dumps(
-                [bundle.source_entry(s) for s in sources.values()], indent=2, sort_keys=True
+                [bundle.source_entry(s) for s in sources.values()],
+                indent=2,
+                sort_keys=True,
+                ensure_ascii=False,
             ).encode()
             + b"\n",
         }
@@ -349,6 +377,18 @@ class Exporter:
                     raise InvalidInput(f"the {request.format} writer produced a reserved name")
                 files[name] = (root / name).read_bytes()
         return files
+
+
+def _check_ids(statements: Sequence[StoredStatement]) -> None:
+    """Refuse to sign data whose stored content no longer hashes to its id."""
+    for s in statements:
+        if statement_id(s.entity_id, s.prop, s.value, s.source_id, s.record_id, s.labels) != s.id:
+            raise StoreError(
+                f"statement {s.id} does not match its stored content: the store was altered",
+                hint="run `intelgraph ledger verify` and restore the database from a backup; "
+                "nothing was exported",
+                code="integrity_error",
+            )
 
 
 __all__ = [

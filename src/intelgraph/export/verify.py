@@ -273,7 +273,11 @@ def _check_statements(
     if data is None:
         raise BundleInvalid("missing-file", "statements.jsonl is missing")
     seen: set[str] = set()
-    for number, line in enumerate(data.decode().splitlines(), start=1):
+    # Lines end in "\n" only: values may hold U+2028 or U+0085, which splitlines() splits on.
+    text = data.decode()
+    if text and not text.endswith("\n"):
+        raise BundleInvalid("malformed", "statements.jsonl does not end with a newline")
+    for number, line in enumerate(text.split("\n")[:-1] if text else [], start=1):
         try:
             row = json.loads(line)
             labels = Labels.from_dict(row["labels"])

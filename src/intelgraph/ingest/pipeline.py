@@ -138,6 +138,7 @@ class IngestPipeline:
         token_key: bytes = b"",
         recorder: BatchRecorder | None = None,
         checkpoint: Callable[[], object] | None = None,
+        checkpoint_every: float = 300.0,
         progress: ProgressCallback | None = None,
         run_options: Mapping[str, Any] | None = None,
     ) -> None:
@@ -152,6 +153,7 @@ class IngestPipeline:
         self.privacy = PrivacyPolicy(self.options.privacy, token_key)
         self.recorder = recorder or NoopRecorder()
         self.checkpoint = checkpoint  # signs a ledger checkpoint when a run ends
+        self.checkpoint_every = checkpoint_every  # …and every so many seconds of a long run
         self.progress = progress
         self.run_options = dict(run_options or {})
         self._schemata: dict[str, Schema] = {}
@@ -411,6 +413,7 @@ class ActiveRun:
         self.checkpoints = pipeline.store.ingest.checkpoints(run.id) if resumed else {}
         self._done = {uri: cp.records for uri, cp in self.checkpoints.items()}
         self._clock = time.monotonic()
+        self._checkpointed = time.monotonic()
 
     def count(self, name: str, amount: int) -> None:
         """Add to a run counter a connector keeps (``redelivered``); stored with the next
@@ -512,6 +515,11 @@ class ActiveRun:
         self._clock = time.monotonic()
         if pipeline.progress is not None and records:
             pipeline.progress(source_input.uri, len(records))
+        if pipeline.checkpoint is not None and (
+            time.monotonic() - self._checkpointed >= pipeline.checkpoint_every
+        ):
+            pipeline.checkpoint()  # long-running streams get signed heads as they go
+            self._checkpointed = time.monotonic()
         if records:
             pipeline.recorder.record_batch(
                 BatchEvent(

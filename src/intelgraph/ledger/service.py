@@ -90,11 +90,15 @@ class Ledger:
         return found
 
     def verify(
-        self, extra: Sequence[Verifier] = (), *, progress: Callable[[int], None] | None = None
+        self,
+        extra: Sequence[Verifier] = (),
+        *,
+        kept: Sequence[str] = (),
+        progress: Callable[[int], None] | None = None,
     ) -> AuditReport:
         from intelgraph.store.ledger_audit import audit
 
-        return audit(self.store, self.verifiers(extra), self.origin, progress=progress)
+        return audit(self.store, self.verifiers(extra), self.origin, kept=kept, progress=progress)
 
 
 def key_change(new: Verifier, *, previous: Verifier | None, reason: str) -> LedgerEntry:

@@ -12,7 +12,7 @@ Problems are collected, not raised, so one run reports all of them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +64,11 @@ def audit(
     verifiers: list[Verifier],
     origin: str,
     *,
+    kept: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
 ) -> AuditReport:
+    """Check the whole log; ``kept`` are checkpoint notes saved elsewhere earlier (a
+    witness): the log must still contain each, which catches a rollback."""
     report = AuditReport()
     ledger = store.ledger
     checkpoint_leaves: dict[int, tuple[int, dict[str, Any]]] = {}
@@ -101,7 +104,32 @@ def audit(
     _check_members(store, member_leaves, report)
     report.batches = len(member_leaves)
     _check_checkpoints(store, hashes, verifiers, origin, checkpoint_leaves, announced, report)
+    _check_kept(hashes, kept, verifiers, origin, report)
     return report
+
+
+def _check_kept(
+    leaf_hashes: list[bytes],
+    kept: Sequence[str],
+    verifiers: list[Verifier],
+    origin: str,
+    report: AuditReport,
+) -> None:
+    notes = []
+    for number, saved in enumerate(kept, start=1):
+        try:
+            notes.append(open_checkpoint(saved, verifiers, origin=origin)[0])
+        except NoteError as exc:
+            report.problem(f"kept checkpoint {number}: {exc}")
+    roots = _roots_at(leaf_hashes, {n.size for n in notes if n.size <= len(leaf_hashes)})
+    for note in notes:
+        where = f"kept checkpoint of size {note.size}"
+        if note.size > len(leaf_hashes):
+            report.problem(
+                f"{where}: the log holds only {len(leaf_hashes)} leaves, it was rolled back"
+            )
+        elif roots[note.size] != note.root:
+            report.problem(f"{where}: the log's leaves no longer give its root")
 
 
 def _check_nodes(store: Store, leaf_hashes: list[bytes], report: AuditReport) -> None:
