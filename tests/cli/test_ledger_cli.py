@@ -89,9 +89,10 @@ def test_demo_statement_is_proven_and_exported_bundle_verifies_offline(
     assert "verified" in checked.stdout
     assert not any(empty.iterdir())  # no data directory was created
 
-    code, keys = invoke(*data_dir, "keys", "show")
-    assert code == 0
-    pinned = offline_verify(bundle, empty, "--key", keys.split()[0])
+    shown = runner.invoke(app, [*data_dir, "keys", "show"])
+    assert shown.exit_code == 0
+    assert "active key:" in shown.stderr
+    pinned = offline_verify(bundle, empty, "--key", shown.stdout.splitlines()[0])
     assert pinned.returncode == 0, pinned.stdout
     stranger = runner.invoke(app, ["keys", "generate", "stranger"])
     other_key = stranger.stderr.split("verifier key (public): ")[1].split()[0]

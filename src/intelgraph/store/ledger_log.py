@@ -230,16 +230,22 @@ class LedgerLog:
         return [int(r[0]) for r in rows]
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
-        with self._store._read_all() as connection:
-            self._check_size(connection, size)
-            return self._prove(connection, lambda sub: merkle.inclusion_proof(index, size, sub))
+        return self._proof(size, lambda sub: merkle.inclusion_proof(index, size, sub))
 
     def consistency(self, old_size: int, new_size: int) -> list[bytes]:
+        return self._proof(new_size, lambda sub: merkle.consistency_proof(old_size, new_size, sub))
+
+    def _proof(self, size: int, make: Callable[[merkle.Subtree], list[bytes]]) -> list[bytes]:
+        """A proof in a tree of ``size`` leaves. The size is only checked when nodes are
+        missing (a size beyond the log has some): one round trip in the common case."""
         with self._store._read_all() as connection:
-            self._check_size(connection, new_size)
-            return self._prove(
-                connection, lambda sub: merkle.consistency_proof(old_size, new_size, sub)
-            )
+            if size <= 0:
+                self._check_size(connection, size)
+            try:
+                return self._prove(connection, make)
+            except InvalidInput:
+                self._check_size(connection, size)
+                raise
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         with self._store._read_all() as connection:
