@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from intelgraph.demo import load_demo
-from intelgraph.errors import StoreError
 from intelgraph.export import (
     EXIT_CODES,
     FORMATS,
@@ -277,8 +276,10 @@ def test_refusals_are_logged_and_altered_data_is_never_signed(exporter: Exporter
             "UPDATE statements SET value = 'Aurora Maritime Holdings PLC' "
             "WHERE value = 'Aurora Maritime Holdings Ltd'"
         )
-    size = exporter.store.ledger.size()
-    with pytest.raises(StoreError, match="does not match its stored content") as caught:
+    with pytest.raises(ExportRefused, match="does not match its stored content") as caught:
         exporter.export(request(Selection("entities", (AURORA,))))
     assert caught.value.code == "integrity_error"
-    assert exporter.store.ledger.size() <= size + 1  # at most a checkpoint, no export leaf
+    *_, (_, kind, body) = exporter.store.ledger.leaves()
+    assert kind == "export"
+    assert decode(body)["outcome"] == "refused"  # logged, and nothing signed
+    assert "store was altered" in decode(body)["reason"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from intelgraph.errors import IntelGraphError, InvalidInput, StoreError
+from intelgraph.errors import IntelGraphError, InvalidInput
 from intelgraph.export import bundle
 from intelgraph.export.formats import FORMATS, ExportData, write_format
 from intelgraph.ledger.leaves import LedgerEntry, entry
@@ -383,7 +383,7 @@ def _check_ids(statements: Sequence[StoredStatement]) -> None:
     """Refuse to sign data whose stored content no longer hashes to its id."""
     for s in statements:
         if statement_id(s.entity_id, s.prop, s.value, s.source_id, s.record_id, s.labels) != s.id:
-            raise StoreError(
+            raise ExportRefused(
                 f"statement {s.id} does not match its stored content: the store was altered",
                 hint="run `intelgraph ledger verify` and restore the database from a backup; "
                 "nothing was exported",
