@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -134,7 +135,8 @@ def member_summary(ids: list[bytes]) -> dict[str, Any]:
 
 
 def member_root(ids: list[bytes]) -> bytes:
-    return merkle.root_of([merkle.leaf_hash(i) for i in ids])
+    sha256 = hashlib.sha256
+    return merkle.root_of([sha256(b"\x00" + i).digest() for i in ids])
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,11 +42,12 @@ def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
     """The tree hash of leaf hashes, iteratively (no recursion limit at millions)."""
     if not leaf_hashes:
         return EMPTY_ROOT
+    sha256 = hashlib.sha256  # hot loop: a batch's members are hashed on every ingest commit
     frontier: list[tuple[int, bytes]] = []  # (height, hash) of complete subtrees, left to right
     for value in leaf_hashes:
         height, current = 0, value
         while frontier and frontier[-1][0] == height:
-            current = node_hash(frontier.pop()[1], current)
+            current = sha256(b"\x01" + frontier.pop()[1] + current).digest()
             height += 1
         frontier.append((height, current))
     return fold_frontier([h for _, h in frontier])
