@@ -14,16 +14,13 @@ import pytest
 
 from intelgraph.ontology import Ontology, default_ontology
 from intelgraph.store import Store
+from intelgraph.store.tables import metadata
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_NATS = "nats://127.0.0.1:4222"
-PG_TABLES = (
-    "meta, labelsets, sources, ingest_runs, records, statements, nodes, entities, edges, "
-    "judgements, ingest_checkpoints, dead_letters, ingest_tokens, ledger_leaves, ledger_nodes, "
-    "ledger_checkpoints, ledger_members, ledger_refs"
-)
+PG_TABLES = ", ".join(table.name for table in metadata.sorted_tables)  # every store table
 
 
 @pytest.fixture(scope="session")

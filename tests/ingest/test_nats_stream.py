@@ -26,7 +26,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, ConsumerInfo
 
 from intelgraph.errors import IntelGraphError, InvalidInput
-from intelgraph.ingest import AutoMapper, BatchEvent, IngestPipeline, Input, MappedEntity
+from intelgraph.ingest import AutoMapper, IngestPipeline, Input, MappedEntity
 from intelgraph.ingest.connectors.nats_stream import (
     NatsConfig,
     StreamInput,
@@ -34,7 +34,7 @@ from intelgraph.ingest.connectors.nats_stream import (
     consume_sync,
     default_durable,
 )
-from intelgraph.ingest.ledger import BatchRecorder
+from intelgraph.ingest.pipeline import ProgressCallback
 from intelgraph.model import Source, ViewerScope
 from intelgraph.ontology import default_ontology
 from intelgraph.store import Store
@@ -118,9 +118,9 @@ NON_OBJECTS = {b"[1, 2, 3]": "not an array", b'"a string"': "not a string", b"42
 NOT_AN_ENTITY = b'{"hello": "world"}'  # valid JSON the automatic mapper refuses
 
 
-def pipeline(store: Store, *, recorder: BatchRecorder | None = None) -> IngestPipeline:
+def pipeline(store: Store, *, progress: ProgressCallback | None = None) -> IngestPipeline:
     return IngestPipeline(
-        store, Source("feed"), AutoMapper(store.ontology), connector="nats", recorder=recorder
+        store, Source("feed"), AutoMapper(store.ontology), connector="nats", progress=progress
     )
 
 
@@ -295,13 +295,19 @@ def test_a_failed_commit_is_not_acknowledged_and_the_error_propagates(
 
 
 class KillAfterCommit:
-    """Dies by SIGKILL right after the batch holding ``seq`` committed: before its ack."""
+    """Dies by SIGKILL right after the batch holding ``seq`` committed: before its ack.
+
+    A progress callback, which the pipeline calls once a batch is committed; messages
+    arrive in stream order, so the records committed so far are the sequences up to there.
+    """
 
     def __init__(self, seq: int) -> None:
         self.seq = seq
+        self.committed = 0
 
-    def record_batch(self, event: BatchEvent) -> None:
-        if int(event.cursor) >= self.seq:
+    def __call__(self, _uri: str, records: int) -> None:
+        self.committed += records
+        if self.committed >= self.seq:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -313,7 +319,7 @@ def crashing_consumer(url: str, stream: Stream) -> None:
     """The child process: its own store, consuming until KillAfterCommit fires."""
     with Store(url, default_ontology()) as store:
         config = stream.config(durable="crashy", batch_size=CRASH_BATCH, idle_timeout=10)
-        consume_sync(pipeline(store, recorder=KillAfterCommit(KILL_SEQ)), config)
+        consume_sync(pipeline(store, progress=KillAfterCommit(KILL_SEQ)), config)
 
 
 def crash_payloads() -> list[bytes]:

@@ -367,14 +367,15 @@ def test_ftm_stream_and_unknown_properties(
 def test_duplicate_inputs_are_refused(store: Store, ontology: Ontology, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "people.csv", ROWS)
     one = FileInput(path, "csv")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="the same input is named twice"):
         pipeline(store, ontology).run([one, FileInput(path, "csv")])
+    assert store.ingest.runs(EVERYONE) == []  # refused before a run was opened
 
 
 def test_bad_options_are_refused() -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="batch size must be between 1 and"):
         IngestOptions(batch_size=0)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="unknown drift policy 'explode'"):
         IngestOptions(drift="explode")
 
 

@@ -190,11 +190,11 @@ class PushIngest:
         settings = platform.settings
         options: dict[str, Any] = {
             "token_key": lambda: tokenization_key(settings.data_dir),
-            "queue_batches": int(getattr(settings, "push_queue_batches", 64)),
-            "max_body_mb": float(getattr(settings, "push_max_body_mb", 8)),
-            "max_records": int(getattr(settings, "push_max_records", 10_000)),
+            "queue_batches": settings.push_queue_batches,
+            "max_body_mb": settings.push_max_body_mb,
+            "max_records": settings.push_max_records,
             "checkpoint": platform.ledger.checkpoint,
-            "checkpoint_every": float(settings.ledger_checkpoint_seconds),
+            "checkpoint_every": settings.ledger_checkpoint_seconds,
         }
         options.update(overrides)
         return cls(platform.store, **options)
@@ -365,9 +365,7 @@ class PushIngest:
                 self._before_commit(batch)
             with self._lock:
                 active = self._runs[batch.source.id]
-            source_input = PushInput(
-                push_uri(batch.source), batch.received_at, batch.records, batch.sequence
-            )
+            source_input = PushInput(push_uri(batch.source), batch.received_at)
             outcome = active.commit(
                 source_input, batch.records, done=False, cursor=str(batch.sequence)
             )

@@ -61,23 +61,24 @@ def unauthenticated(message: str, *, invalid: bool) -> PushError:
 
 @dataclass(frozen=True, slots=True)
 class PushInput:
-    """The ingest :class:`~intelgraph.ingest.records.Input` a pushed batch is read from.
+    """The ingest :class:`~intelgraph.ingest.records.Input` a pushed batch is committed as.
 
     Every batch of a source has the same uri and fingerprint, so a source's pushes
-    form one input of its run; the cursor is the request's sequence number.
+    form one input of its run; the cursor is the request's sequence number. Batches
+    arrive by request and are committed as they come, so ``read`` refuses.
     """
 
     uri: str
     observed_at: datetime
-    records: tuple[RawRecord, ...] = ()
-    sequence: int = 0
     format: str = "json"
     fingerprint: str = "push"
 
     def read(self, cursor: str | None) -> Iterator[RawRecord]:
-        """The batch's records, unless ``cursor`` says this request is already stored."""
-        if cursor is None or not cursor.isdigit() or int(cursor) < self.sequence:
-            yield from self.records
+        raise IntelGraphError(
+            f"{self.uri} is pushed: its batches are committed as they arrive, not read",
+            hint="push records with POST /ingest/{source}",
+            code="not_supported",
+        )
 
 
 def push_uri(source: Source) -> str:
@@ -137,14 +138,18 @@ def _too_many(count: int, limit: int) -> PushError:
     )
 
 
-def _record(item: Any, raw: bytes, location: str, cursor: str, seen: datetime) -> RawRecord:
+def _record(
+    item: Any, location: str, cursor: str, seen: datetime, raw: bytes | None = None
+) -> RawRecord:
+    """An object as a record; anything else as an error record with its bytes (``raw``,
+    or the item's canonical JSON, made only then)."""
     if isinstance(item, dict):
         return RawRecord(item, location, cursor, observed_at=seen)
     return RawRecord(
         None,
         location,
         cursor,
-        raw=raw,
+        raw=canonical_json(item) if raw is None else raw,
         error=f"expected a JSON object, got {type(item).__name__}",
         observed_at=seen,
     )
@@ -168,13 +173,12 @@ def parse_records(
                 "so that one bad record does not cost the whole request",
             ) from None
         if isinstance(document, dict):
-            out.append(_record(document, body, f"{prefix} document", cursor, received))
+            out.append(_record(document, f"{prefix} document", cursor, received))
         elif isinstance(document, list):
             if len(document) > max_records:
                 raise _too_many(len(document), max_records)
             for index, item in enumerate(document):
-                raw = canonical_json(item)
-                out.append(_record(item, raw, f"{prefix} item[{index}]", cursor, received))
+                out.append(_record(item, f"{prefix} item[{index}]", cursor, received))
         else:
             raise PushError(
                 400,
@@ -206,7 +210,7 @@ def parse_records(
                     )
                 )
                 continue
-            out.append(_record(item, line, location, cursor, received))
+            out.append(_record(item, location, cursor, received, raw=line))
     if not out:
         raise PushError(
             400, "empty_batch", "the request holds no records", hint="send at least one record"

@@ -275,7 +275,8 @@ def files(
             privacy=privacy,
         )
         default_name = Path(targets[0].rstrip("/")).stem.split(".")[0] or "files"
-        with progress_bar(not as_json, _estimate(inputs)) as advance:
+        total = None if as_json else _estimate(inputs)  # no bar, so no need to count lines
+        with progress_bar(not as_json, total) as advance:
             pipeline = _pipeline(
                 platform,
                 source=_source(platform, mapping, source_options, default_name),
@@ -588,7 +589,8 @@ def dlq_replay(
         if not letters:
             err_console.print("no pending dead letters match")
             return
-        runs_by_id = {letter.run_id: store.ingest.run(scope, letter.run_id) for letter in letters}
+        run_ids = dict.fromkeys(letter.run_id for letter in letters)  # once each, in order
+        runs_by_id = {run_id: store.ingest.run(scope, run_id) for run_id in run_ids}
 
         def make(sid: str) -> IngestPipeline:
             original = next(r for r in runs_by_id.values() if r.source_id == sid)

@@ -7,7 +7,6 @@ mapping language, and the mappers for self-describing formats (STIX, FtM).
 from intelgraph.ingest.auto import AutoMapper
 from intelgraph.ingest.formats import FORMATS, FormatOptions, detect_format, read_records
 from intelgraph.ingest.ftm import FtmMapper
-from intelgraph.ingest.ledger import BatchEvent, BatchRecorder, NoopRecorder
 from intelgraph.ingest.mapping import MappedEntity, MappingSpec, RecordError, load_mapping
 from intelgraph.ingest.pipeline import (
     ActiveRun,
@@ -24,8 +23,6 @@ __all__ = [
     "FORMATS",
     "ActiveRun",
     "AutoMapper",
-    "BatchEvent",
-    "BatchRecorder",
     "DriftError",
     "FormatOptions",
     "FtmMapper",
@@ -35,7 +32,6 @@ __all__ = [
     "MappedEntity",
     "Mapper",
     "MappingSpec",
-    "NoopRecorder",
     "RawRecord",
     "RecordError",
     "RunSummary",

@@ -23,14 +23,13 @@ from typing import Any, Protocol
 from intelgraph import __version__
 from intelgraph.errors import IntelGraphError, InvalidInput, InvalidValue
 from intelgraph.ingest import drift, lease
-from intelgraph.ingest.ledger import BatchEvent, BatchRecorder, NoopRecorder
 from intelgraph.ingest.mapping import MappedEntity, RecordError
 from intelgraph.ingest.privacy import PrivacyPolicy
 from intelgraph.ingest.records import Input, RawRecord
 from intelgraph.ledger.leaves import LedgerEntry, batch_entry
 from intelgraph.model import Record, Source, Statement, canonical_json, sha256_hex, utcnow
 from intelgraph.obs import metrics
-from intelgraph.ontology.schema import Property, Schema
+from intelgraph.ontology.schema import Schema
 from intelgraph.store import Store
 from intelgraph.store.ingest_state import DeadLetter, IngestBatch, RunRow
 from intelgraph.store.writer import MAX_VALUE, WriteResult, statement_problem
@@ -136,7 +135,6 @@ class IngestPipeline:
         mapping_hash: str | None = None,
         options: IngestOptions | None = None,
         token_key: bytes = b"",
-        recorder: BatchRecorder | None = None,
         checkpoint: Callable[[], object] | None = None,
         checkpoint_every: float = 300.0,
         progress: ProgressCallback | None = None,
@@ -151,13 +149,11 @@ class IngestPipeline:
         self.mapping_hash = mapping_hash
         self.options = options or IngestOptions()
         self.privacy = PrivacyPolicy(self.options.privacy, token_key)
-        self.recorder = recorder or NoopRecorder()
         self.checkpoint = checkpoint  # signs a ledger checkpoint when a run ends
         self.checkpoint_every = checkpoint_every  # …and every so many seconds of a long run
         self.progress = progress
         self.run_options = dict(run_options or {})
         self._schemata: dict[str, Schema] = {}
-        self._props: dict[tuple[str, str], Property | None] = {}
         # (property, raw) → normalised: data repeats (countries, roles, companies).
         self._normal: dict[tuple[str, str, str], str] = {}
 
@@ -242,12 +238,6 @@ class IngestPipeline:
             self._schemata[name] = schema
         return schema
 
-    def _property(self, schema: Schema, name: str) -> Property | None:
-        key = (schema.name, name)
-        if key not in self._props:
-            self._props[key] = schema.properties.get(name)
-        return self._props[key]
-
     def prepare(
         self, record: RawRecord, input_uri: str, run_id: str, observed: datetime, stats: RunStats
     ) -> tuple[Record, list[Statement]]:
@@ -314,8 +304,9 @@ class IngestPipeline:
     ) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         privacy = self.privacy
+        properties = schema.properties
         for name, raw_values in entity.properties.items():
-            prop = self._property(schema, name)
+            prop = properties.get(name)
             if prop is None:
                 stats.unmapped(f"{schema.name}.{name}")
                 continue
@@ -520,18 +511,6 @@ class ActiveRun:
         ):
             pipeline.checkpoint()  # long-running streams get signed heads as they go
             self._checkpointed = time.monotonic()
-        if records:
-            pipeline.recorder.record_batch(
-                BatchEvent(
-                    run_id=run_id,
-                    source_id=pipeline.source_id,
-                    mapping_hash=pipeline.mapping_hash,
-                    input_uri=source_input.uri,
-                    cursor=end,
-                    records=prepared,
-                    statements=statements,
-                )
-            )
         return BatchOutcome(len(records), loaded, len(letters), result)
 
     def _leaf(

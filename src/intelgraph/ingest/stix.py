@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from intelgraph.ingest.mapping import MappedEntity, RecordError
+from intelgraph.ingest.mapping import MappedEntity, RecordError, column_values
 from intelgraph.model import sha256_hex
 from intelgraph.ontology import Ontology
 from intelgraph.ontology.schema import Schema
@@ -25,26 +25,6 @@ NOT_ENTITIES = frozenset({"marking-definition", "language-content", "extension-d
 def stix_entity_id(stix_id: str) -> str:
     """The entity id of a STIX object: stable, and the same wherever it is referenced."""
     return sha256_hex(("stix:" + stix_id.strip()).encode())[:40]
-
-
-def _values(node: Any, path: str) -> list[str]:
-    head, _, rest = path.partition(".")
-    value = node.get(head) if isinstance(node, Mapping) else None
-    if rest:
-        items = value if isinstance(value, list) else [value]
-        return [v for item in items for v in _values(item, rest)]
-    return _texts(value)
-
-
-def _texts(value: Any) -> list[str]:
-    if value is None or isinstance(value, dict):
-        return []
-    if isinstance(value, list):
-        return [t for item in value for t in _texts(item)]
-    if isinstance(value, bool):
-        return ["true" if value else "false"]
-    text = str(value).strip()
-    return [text] if text else []
 
 
 class StixMapper:
@@ -86,7 +66,7 @@ class StixMapper:
             raise RecordError("a STIX object needs an 'id' of the form type--uuid")
         properties: dict[str, list[str]] = {}
         for name, field, is_ref in self._fields_of(schema):
-            values = _values(obj, field)
+            values = column_values(obj, field)
             if is_ref:
                 values = [stix_entity_id(v) for v in values]
             if values:

@@ -7,7 +7,6 @@ registry, so a batch commit is one transaction with the statement write.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from intelgraph.errors import InvalidInput, NotFound
-from intelgraph.model import ViewerScope, utcnow
+from intelgraph.model import ViewerScope, sha256_hex, utcnow
 from intelgraph.store import ingest_state as state
 from intelgraph.store.ingest_state import Checkpoint, DeadLetter, IngestBatch, RunRow
 from intelgraph.store.writer import WriteResult, to_us
@@ -266,7 +265,7 @@ class IngestLog:
 
 
 def _token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return sha256_hex(secret.encode())
 
 
 def _bounded(limit: int) -> int:

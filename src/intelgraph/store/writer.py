@@ -401,7 +401,6 @@ class BatchWriter:
         touched = new_rows + widened if widened else new_rows
         existing = self._load_entities(cursor, {(row[0], row[9]) for row in touched})
         fresh: dict[tuple[int, int], EntityRow] = {}
-        changed: set[tuple[int, int]] = set()
         for nid, _, _, schema, prop, value, _, _, _, label_id, first, last in touched:
             key = (nid, label_id)
             entity = fresh.get(key)
@@ -412,13 +411,12 @@ class BatchWriter:
                         nid=nid, labelset_id=label_id, schema=schema, first_seen_us=first
                     )
                 else:
-                    changed.add(key)
                     self._retype(entity, schema)
             elif entity.schema != schema:
                 self._retype(entity, schema)
             entity.add(prop, value)
             entity.widen(first, last)
-        updated = [existing[key] for key in changed if existing[key].changed]
+        updated = [entity for entity in existing.values() if entity.changed]
         created = list(fresh.values())
         self._insert_entities(cursor, created)
         self._update_entities(cursor, updated)

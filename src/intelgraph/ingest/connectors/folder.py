@@ -29,7 +29,8 @@ class FolderWatcher:
     options: FormatOptions = field(default_factory=FormatOptions)
     on_error: Callable[[Path, IntelGraphError], None] | None = None
     _sizes: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    _failed: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # Versions loaded, found loaded or failed: not read, looked up or tried again.
+    _settled: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def scan(self) -> list[Path]:
         """One poll: ingest the files that are new and stable; returns those ingested."""
@@ -44,16 +45,16 @@ class FolderWatcher:
                 continue  # removed between listing and stat
             state = (info.st_size, info.st_mtime_ns)
             current[path] = state
-            if self._sizes.get(path) != state or self._failed.get(path) == state:
-                continue  # still changing, or this version already failed
+            if self._sizes.get(path) != state or self._settled.get(path) == state:
+                continue  # still changing, or this version is already dealt with
             try:
                 source_input = file_input(path, self.fmt, self.options)
-                if self.seen(source_input):
-                    continue
-                self.handle(source_input)
-                done.append(path)
+                if not self.seen(source_input):
+                    self.handle(source_input)
+                    done.append(path)
+                self._settled[path] = state
             except IntelGraphError as exc:
-                self._failed[path] = state
+                self._settled[path] = state
                 if self.on_error is None:
                     raise
                 self.on_error(path, exc)

@@ -334,7 +334,7 @@ class _Consumer:
         uri = self.input.uri
         active = await asyncio.to_thread(self.pipeline.open_run, [uri], resumable=True)
         with active.guard():
-            self.high = await asyncio.to_thread(_committed_high, active, uri)
+            self.high = _committed_high(active, uri)
             await self._loop(active, stop)
         return await asyncio.to_thread(active.finish)
 
@@ -401,10 +401,9 @@ class _Consumer:
             _log.info("nats redelivered messages", count=again, run_id=active.run.id)
         self.high = max(self.high, *(m.metadata.sequence.stream for m in msgs))
         try:
-            if records:
-                await asyncio.to_thread(
-                    active.commit, self.input, records, done=False, cursor=str(self.high)
-                )
+            await asyncio.to_thread(
+                active.commit, self.input, records, done=False, cursor=str(self.high)
+            )
         except BaseException:
             await self._nak(msgs)
             raise
@@ -443,7 +442,7 @@ class _Consumer:
 
 def _committed_high(active: ActiveRun, uri: str) -> int:
     """The highest stream sequence a resumed run has committed (0 for a new run)."""
-    checkpoint = active.pipeline.store.ingest.checkpoints(active.run.id).get(uri)
+    checkpoint = active.checkpoints.get(uri)
     if checkpoint is None or not checkpoint.cursor.isdigit():
         return 0
     return int(checkpoint.cursor)
