@@ -63,7 +63,7 @@ def test_forged_evidence_does_not_check(store: Store, ontology: Ontology, tmp_pa
     with pytest.raises(merkle.ProofError, match="does not match its content"):
         edited.check()
     other_leaf = dataclasses.replace(found, leaf=found.leaf.replace(b'"v":1', b'"v":2'))
-    with pytest.raises((merkle.ProofError, KeyError)):
+    with pytest.raises(merkle.ProofError, match="different root"):
         other_leaf.check()
     short_path = dataclasses.replace(
         found,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from intelgraph.errors import IntelGraphError, StoreError
+from intelgraph.errors import IntelGraphError, NotFound, StoreError
 from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import LedgerEntry, Members, batch_entry, decode, entry
-from intelgraph.ledger.note import Verifier, open_checkpoint
+from intelgraph.ledger.note import Signer, open_checkpoint
 from intelgraph.ledger.service import Ledger
 from intelgraph.model import Decision, Judgement, utcnow
 from intelgraph.store import Store
@@ -71,15 +71,23 @@ def test_checkpoints_are_signed_notes_and_idempotent(store: Store, tmp_path: Pat
     report = ledger.verify()
     assert report.ok, report.problems
     # a stranger's key does not verify it
-    other = Ledger(store, tmp_path / "elsewhere")
     with pytest.raises(ValueError, match="no valid signature by a known key"):
-        open_checkpoint(first.note, other.keyring.verifiers() or [_stranger()])
+        open_checkpoint(first.note, [Signer.generate("stranger").verifier])
 
 
-def _stranger() -> Verifier:
-    from intelgraph.ledger.note import Signer
-
-    return Signer.generate("stranger").verifier
+def test_a_checkpoint_is_reused_only_for_the_key_that_signed_it(
+    store: Store, tmp_path: Path
+) -> None:
+    ledger = Ledger(store, tmp_path)
+    first = ledger.checkpoint()
+    outside = Ledger(store, tmp_path, signing_key=Signer.generate("ops-key").skey())
+    theirs = outside.checkpoint()  # announces the outside key, then signs
+    assert theirs.key_id != first.key_id
+    ours = ledger.checkpoint()  # nothing appended since, but another key's checkpoint
+    assert (ours.key_id, ours.size) == (first.key_id, theirs.size + 1)
+    open_checkpoint(ours.note, [ledger.signer().verifier])  # what an export bundle needs
+    assert ledger.checkpoint().id == ours.id
+    assert ledger.verify().ok
 
 
 def test_rotation_keeps_old_checkpoints_verifiable(store: Store, tmp_path: Path) -> None:
@@ -102,8 +110,6 @@ def test_rotation_keeps_old_checkpoints_verifiable(store: Store, tmp_path: Path)
 
 
 def test_a_checkpoint_by_an_unannounced_key_is_reported(store: Store, tmp_path: Path) -> None:
-    from intelgraph.ledger.note import Signer
-
     ledger = Ledger(store, tmp_path)
     ledger.checkpoint()
     rogue = Signer.generate(ledger.origin.replace(" ", "-"))
@@ -117,6 +123,7 @@ def test_judgements_are_logged_with_their_decision(store: Store, tmp_path: Path)
     ledger = Ledger(store, tmp_path)
     judgement = Judgement("a", "b", Decision.SAME, "analyst", "same passport number")
     ledger.judge(judgement)
+    ledger.judge(judgement)  # stored once, so logged once
     logged = [decode(body) for _, kind, body in store.ledger.leaves() if kind == "judgement"]
     assert len(logged) == 1
     assert logged[0]["id"] == judgement.id
@@ -138,7 +145,9 @@ def test_batch_members_prove_statements_and_records(store: Store, tmp_path: Path
     (index,) = store.ledger.append([leaf])
     members = store.ledger.members(index)
     assert members == Members.of(records, statements)
-    assert store.ledger.leaves_of_record(records[3]) == [index]
+    with store._read_all() as connection:  # test introspection: the record → leaf index
+        refs = connection.exec_driver_sql("SELECT record_id, leaf_idx FROM ledger_refs").all()
+    assert sorted(refs) == [(r, index) for r in sorted(records)]
     body = decode(store.ledger.leaf(index))
     assert body["records"]["count"] == 7
     assert body["statements"]["count"] == 30
@@ -214,6 +223,16 @@ def test_truncate_is_refused_on_postgresql(store: Store, store_url: str) -> None
     assert store.ledger.size() == 1
 
 
-def test_store_errors_stay_translated(store: Store) -> None:
-    with pytest.raises((StoreError, IntelGraphError)):
+def test_driver_errors_from_raw_cursors_are_translated(store: Store) -> None:
+    with pytest.raises(NotFound):
         store.ledger.leaf(99)
+    store.ledger.append([read_event(0)])
+    with store._writer_engine.begin() as connection:  # a stray node where leaf 1 will go
+        connection.execute(
+            text("INSERT INTO ledger_nodes (level, idx, hash) VALUES (0, 1, :hash)"),
+            {"hash": bytes(32)},
+        )
+    with pytest.raises(StoreError) as caught:  # the bulk insert's own driver error
+        store.ledger.append([read_event(1)])
+    assert caught.value.details["driver_error"] in ("IntegrityError", "UniqueViolation")
+    assert store.ledger.size() == 1  # rolled back

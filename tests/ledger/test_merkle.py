@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -42,6 +44,14 @@ def _proof(values: list[str] | None) -> list[bytes]:
     return [base64.b64decode(v) for v in values or []]
 
 
+def _fails(check: Callable[..., None], *args: Any) -> bool:
+    try:
+        check(*args)
+    except merkle.ProofError:
+        return True
+    return False
+
+
 def test_every_vector_agrees(shared_data: Path) -> None:
     inclusion = _vector_files(shared_data, "inclusion")
     consistency = _vector_files(shared_data, "consistency")
@@ -49,32 +59,26 @@ def test_every_vector_agrees(shared_data: Path) -> None:
     disagreements = []
     for path in inclusion:
         case = json.loads(path.read_text())
-        try:
-            merkle.verify_inclusion(
-                case["leafIdx"],
-                case["treeSize"],
-                _b(case["leafHash"]),
-                _proof(case["proof"]),
-                _b(case["root"]),
-            )
-            failed = False
-        except merkle.ProofError:
-            failed = True
+        failed = _fails(
+            merkle.verify_inclusion,
+            case["leafIdx"],
+            case["treeSize"],
+            _b(case["leafHash"]),
+            _proof(case["proof"]),
+            _b(case["root"]),
+        )
         if failed != case["wantErr"]:
             disagreements.append(path.name)
     for path in consistency:
         case = json.loads(path.read_text())
-        try:
-            merkle.verify_consistency(
-                case["size1"],
-                case["size2"],
-                _b(case["root1"]),
-                _b(case["root2"]),
-                _proof(case["proof"]),
-            )
-            failed = False
-        except merkle.ProofError:
-            failed = True
+        failed = _fails(
+            merkle.verify_consistency,
+            case["size1"],
+            case["size2"],
+            _b(case["root1"]),
+            _b(case["root2"]),
+            _proof(case["proof"]),
+        )
         if failed != case["wantErr"]:
             disagreements.append(str(path.relative_to(shared_data)))
     assert disagreements == []
@@ -83,8 +87,14 @@ def test_every_vector_agrees(shared_data: Path) -> None:
 def test_roots_match_the_naive_definition_up_to_555() -> None:
     leaves = data(555)
     hashes = [merkle.leaf_hash(x) for x in leaves]
+    wanted = {size: naive_root(leaves[:size]) for size in range(556)}
     for size in range(556):
-        assert merkle.root_of(hashes[:size]) == naive_root(leaves[:size]), size
+        assert merkle.root_of(hashes[:size]) == wanted[size], size
+    assert merkle.roots_at(hashes, {0, 1, 7, 64, 100, 555}) == {
+        size: wanted[size] for size in (0, 1, 7, 64, 100, 555)
+    }
+    with pytest.raises(ValueError, match="no root at size 556"):
+        merkle.roots_at(hashes, {556})
 
 
 def test_every_inclusion_proof_up_to_100_verifies_and_only_for_its_leaf() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import base64
 
 import pytest
 from hypothesis import given
@@ -16,7 +16,6 @@ from intelgraph.ledger.note import (
     open_checkpoint,
     open_note,
     sign_note,
-    split_note,
 )
 
 # The example of the Go package's documentation: Ed25519 is deterministic, so the
@@ -115,8 +114,18 @@ def test_malformed_verifier_keys_are_refused(key: str) -> None:
         Verifier.parse(key)
 
 
+STRANGER = Signer.generate("name")
+
+
 @given(st.binary(min_size=1, max_size=400))
-def test_random_bytes_never_crash_the_parser(data: bytes) -> None:
+def test_random_bytes_are_refused_with_a_note_error(data: bytes) -> None:
     text = data.decode("utf-8", "replace")
-    with contextlib.suppress(NoteError):
-        split_note(text)
+    with pytest.raises(NoteError):  # never another exception, and never accepted
+        open_note(text, [STRANGER.verifier])
+
+
+@given(st.text(min_size=1, max_size=200), st.binary(min_size=1, max_size=80))
+def test_random_signatures_by_a_known_key_are_refused(text: str, signature: bytes) -> None:
+    blob = base64.b64encode(STRANGER.verifier.key_id + signature).decode()
+    with pytest.raises(NoteError):
+        open_note(f"{text}\n\n\u2014 name {blob}\n", [STRANGER.verifier])

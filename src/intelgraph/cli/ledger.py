@@ -26,7 +26,7 @@ from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import b64
 from intelgraph.ledger.note import NoteError, Signer, Verifier, open_checkpoint
 from intelgraph.platform import Platform
-from intelgraph.store.ledger_evidence import Evidence
+from intelgraph.store.ledger_evidence import Evidence, MemberProof
 
 app = typer.Typer(help="The provenance ledger: verify it, sign checkpoints, prove statements.")
 keys_app = typer.Typer(help="The ledger's signing keys.")
@@ -266,7 +266,7 @@ def evidence_dict(found: Evidence) -> dict[str, Any]:
     }
 
 
-def _member(proof: Any) -> dict[str, Any]:
+def _member(proof: MemberProof) -> dict[str, Any]:
     return {"position": proof.position, "size": proof.size, "path": [b64(h) for h in proof.path]}
 
 

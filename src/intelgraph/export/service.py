@@ -168,6 +168,7 @@ class Exporter:
         batches = self._proofs(statements, checkpoint.size)
         records = self.store.records(request.scope, [s.record_id for s in statements])
         files = self._files(request, entities, statements, records, sources)
+        edges = sum(1 for e in entities if e.is_edge)
         manifest = {
             "format": bundle.BUNDLE_FORMAT,
             "version": bundle.BUNDLE_VERSION,
@@ -185,8 +186,8 @@ class Exporter:
             },
             "policy": {"decisions": decisions},
             "counts": {
-                "entities": sum(1 for e in entities if not e.is_edge),
-                "edges": sum(1 for e in entities if e.is_edge),
+                "entities": len(entities) - edges,
+                "edges": edges,
                 "statements": len(statements),
                 "records": len({s.record_id for s in statements}),
                 "batches": len(batches),
@@ -221,8 +222,8 @@ class Exporter:
         return ExportResult(
             archive=archive,
             manifest_sha256=digest,
-            entities=sum(1 for e in entities if not e.is_edge),
-            edges=sum(1 for e in entities if e.is_edge),
+            entities=len(entities) - edges,
+            edges=edges,
             statements=len(statements),
             batches=len(batches),
             leaf_index=leaf_index,

@@ -97,8 +97,9 @@ def assert_claim(
     labels = _labels(scope, entity.labels, claim)
     source = analyst_source(author, scope.tenant)
     moment = at or utcnow()
-    records: list[Record] = []
-    evidence_ref = None
+    evidence: Record | None = None
+    evidence_id: str | None = None
+    evidence_ref: dict[str, object] | None = None
     if claim.evidence is not None:
         name = claim.evidence_name or "evidence"
         evidence = Record(
@@ -109,8 +110,8 @@ def assert_claim(
             labels=labels,
             media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
         )
-        records.append(evidence)
-        evidence_ref = {"sha256": evidence.id, "name": name, "size": len(claim.evidence)}
+        evidence_id = evidence.id  # a record's id hashes its content (up to MAX_EVIDENCE): once
+        evidence_ref = {"sha256": evidence_id, "name": name, "size": len(claim.evidence)}
     body = {
         "type": "analyst-claim",
         "author": author,
@@ -130,7 +131,7 @@ def assert_claim(
         labels=labels,
         media_type=CLAIM_MEDIA_TYPE,
     )
-    records.insert(0, record)
+    records = [record] if evidence is None else [record, evidence]
     statement = Statement(
         entity_id=entity.id,
         schema=entity.schema,
@@ -149,7 +150,7 @@ def assert_claim(
             "source": source.id,
             "justification_sha256": hashlib.sha256(justification.encode()).hexdigest(),
         },
-        record_ids=[r.id for r in records],
+        record_ids=[record.id] if evidence_id is None else [record.id, evidence_id],
         statement_ids=[statement.id],
         at=moment,
     )
@@ -158,7 +159,7 @@ def assert_claim(
         statement_id=statement.id,
         entity_id=entity.id,
         record_id=record.id,
-        evidence_id=records[1].id if len(records) > 1 else None,
+        evidence_id=evidence_id,
         source_id=source.id,
         value=value,
         new=result.statements_new > 0,

@@ -182,9 +182,9 @@ def batch_entry(
     """An ingest batch or claim leaf committing to its records and statements."""
     if kind not in MEMBER_KINDS:
         raise LeafError(f"{kind!r} leaves have no members")
-    records = tuple(sorted(set(record_ids)))
-    members = Members.of(records, statement_ids)
+    members = Members.of(record_ids, statement_ids)
     body = {"type": kind, "v": LEAF_VERSION, "time": micros(at), **fields, **members.summary()}
+    records = tuple(h.hex() for h in members.record_hashes())  # sorted once, as bytes
     return LedgerEntry(kind, canonical(body), members, records)
 
 

@@ -13,7 +13,7 @@ keeps, a list of leaves answers it by recursion.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -40,17 +40,28 @@ def split_point(size: int) -> int:
 
 def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
     """The tree hash of leaf hashes, iteratively (no recursion limit at millions)."""
-    if not leaf_hashes:
-        return EMPTY_ROOT
+    return roots_at(leaf_hashes, {len(leaf_hashes)})[len(leaf_hashes)]
+
+
+def roots_at(leaf_hashes: Sequence[bytes], sizes: Collection[int]) -> dict[int, bytes]:
+    """The root of the first ``size`` leaves for each of ``sizes`` (none beyond the
+    leaves), in one pass."""
+    out: dict[int, bytes] = {}
     sha256 = hashlib.sha256  # hot loop: a batch's members are hashed on every ingest commit
     frontier: list[tuple[int, bytes]] = []  # (height, hash) of complete subtrees, left to right
-    for value in leaf_hashes:
-        height, current = 0, value
-        while frontier and frontier[-1][0] == height:
-            current = sha256(b"\x01" + frontier.pop()[1] + current).digest()
-            height += 1
-        frontier.append((height, current))
-    return fold_frontier([h for _, h in frontier])
+    done = 0
+    for size in sorted(sizes):
+        if not 0 <= size <= len(leaf_hashes):
+            raise ValueError(f"no root at size {size} of {len(leaf_hashes)} leaves")
+        for value in leaf_hashes[done:size]:
+            height, current = 0, value
+            while frontier and frontier[-1][0] == height:
+                current = sha256(b"\x01" + frontier.pop()[1] + current).digest()
+                height += 1
+            frontier.append((height, current))
+        done = size
+        out[size] = fold_frontier([h for _, h in frontier])
+    return out
 
 
 def fold_frontier(hashes: Sequence[bytes]) -> bytes:
@@ -301,6 +312,7 @@ __all__ = [
     "root_from_inclusion",
     "root_from_multiproof",
     "root_of",
+    "roots_at",
     "split_point",
     "verify_consistency",
     "verify_inclusion",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,9 +85,10 @@ class Ledger:
     def evidence(self, scope: ViewerScope, statement_id: str) -> Evidence:
         """The statement's evidence under a checkpoint (signing one if none covers it)."""
         found = self.store.evidence.evidence(scope, statement_id)
-        if found.checkpoint is None:
-            self.checkpoint()
-            found = self.store.evidence.evidence(scope, statement_id)
+        if found.checkpoint is None:  # the new one covers the leaf: only its path is new
+            checkpoint = self.checkpoint()
+            path = self.store.ledger.inclusion(found.leaf_index, checkpoint.size)
+            found = replace(found, checkpoint=checkpoint, leaf_proof=tuple(path))
         return found
 
     def verify(

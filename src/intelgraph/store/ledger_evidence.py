@@ -27,7 +27,7 @@ from intelgraph.ledger.leaves import (
 from intelgraph.model import Record, Source, StoredStatement, ViewerScope, statement_id
 from intelgraph.store.ingest_state import RunRow, select_runs
 from intelgraph.store.labelsets import in_clause
-from intelgraph.store.ledger_log import StoredCheckpoint, blob
+from intelgraph.store.ledger_log import StoredCheckpoint, blob, raw_cursor
 
 if TYPE_CHECKING:
     from intelgraph.store.store import Store
@@ -162,17 +162,19 @@ class EvidenceFinder:
         leaves_of: dict[str, list[int]] = {}
         dialect = self._store._dialect
         with self._store._read_all() as connection:
-            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor = raw_cursor(connection)
             for record_id, leaf in dialect.select_in(
                 cursor,
-                dialect.sql("SELECT record_id, leaf_idx FROM ledger_refs WHERE record_id"),
+                "SELECT record_id, leaf_idx FROM ledger_refs WHERE record_id",
                 sorted(by_record),
             ):
                 leaves_of.setdefault(str(record_id), []).append(int(leaf))
-            members = _members(
-                connection, sorted({i for found in leaves_of.values() for i in found})
+            rows = dialect.select_in(
+                cursor,
+                "SELECT leaf_idx, records, statements FROM ledger_members WHERE leaf_idx",
+                sorted({i for found in leaves_of.values() for i in found}),
             )
-        positions = {leaf: _Positions(batch) for leaf, batch in members.items()}
+        positions = {int(row[0]): _Positions(Members(blob(row[1]), blob(row[2]))) for row in rows}
         out: dict[str, Located] = {}
         for record_id, items in by_record.items():
             for leaf in sorted(leaves_of.get(record_id, [])):
@@ -215,21 +217,6 @@ def member_proof(ids: list[bytes], position: int) -> MemberProof:
     return MemberProof(position, len(ids), tuple(path))
 
 
-def _members(connection: Any, leaves: list[int]) -> dict[int, Members]:
-    out: dict[int, Members] = {}
-    for start in range(0, len(leaves), 500):
-        part = leaves[start : start + 500]
-        rows = connection.execute(
-            text(
-                "SELECT leaf_idx, records, statements FROM ledger_members "
-                f"WHERE leaf_idx IN ({','.join(str(int(i)) for i in part)})"
-            )
-        ).all()
-        for row in rows:
-            out[int(row[0])] = Members(blob(row[1]), blob(row[2]))
-    return out
-
-
 class _Positions:
     """Where each member sits in a batch: binary search for a few lookups, an index
     built once when many statements of one batch are asked for (an export)."""
@@ -246,26 +233,26 @@ class _Positions:
         wanted = bytes.fromhex(statement_id)
         self._lookups += 1
         if self._statements is None and self._lookups > 64:
-            blob = self.members.statements
+            ids = self.members.statements
             self._statements = {
-                blob[i : i + STATEMENT_ID_BYTES]: i // STATEMENT_ID_BYTES
-                for i in range(0, len(blob), STATEMENT_ID_BYTES)
+                ids[i : i + STATEMENT_ID_BYTES]: i // STATEMENT_ID_BYTES
+                for i in range(0, len(ids), STATEMENT_ID_BYTES)
             }
         if self._statements is not None:
             return self._statements.get(wanted)
         return _find(self.members.statements, wanted, STATEMENT_ID_BYTES)
 
 
-def _find(blob: bytes, wanted: bytes, width: int) -> int | None:
-    """Binary search for ``wanted`` in a blob of sorted fixed-width ids."""
-    low, high = 0, len(blob) // width
+def _find(ids: bytes, wanted: bytes, width: int) -> int | None:
+    """Binary search for ``wanted`` in sorted fixed-width ids."""
+    low, high = 0, len(ids) // width
     while low < high:
         middle = (low + high) // 2
-        if blob[middle * width : (middle + 1) * width] < wanted:
+        if ids[middle * width : (middle + 1) * width] < wanted:
             low = middle + 1
         else:
             high = middle
-    if blob[low * width : (low + 1) * width] == wanted:
+    if ids[low * width : (low + 1) * width] == wanted:
         return low
     return None
 

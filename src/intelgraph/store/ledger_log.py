@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -63,14 +63,12 @@ class LedgerLog:
         if not entries:
             return []
         self._lock(connection)
-        cursor = _raw(connection)
+        cursor = raw_cursor(connection)
         dialect = self._store._dialect
         size = _size(cursor)
-        nodes = self._nodes(cursor, {_key(s, e) for s, e in merkle.frontier_ranges(size)})
-        frontier = [
-            (level, nodes[(level, idx)])
-            for level, idx in (_key(s, e) for s, e in merkle.frontier_ranges(size))
-        ]
+        keys = [_key(s, e) for s, e in merkle.frontier_ranges(size)]
+        nodes = self._nodes(cursor, set(keys))
+        frontier = [(level, nodes[(level, idx)]) for level, idx in keys]
         leaf_rows: list[tuple[Any, ...]] = []
         node_rows: list[tuple[Any, ...]] = []
         member_rows: list[tuple[Any, ...]] = []
@@ -102,20 +100,22 @@ class LedgerLog:
         """Sign the current tree head, store it, and log that it was issued.
 
         When nothing was appended since the latest checkpoint (other than that
-        checkpoint's own leaf) the latest one is returned instead of a new one.
-        ``first`` are appended just before signing (a key announcing itself).
+        checkpoint's own leaf) and the same key signed it, the latest one is returned
+        instead of a new one (a checkpoint by another key would not verify with the
+        signer's key, as an export bundle requires). ``first`` are appended just before
+        signing (a key announcing itself).
         """
+        key_hex = signers[0].verifier.key_hex
         with self._store._write() as connection:
             self._lock(connection)
             self.append_in(connection, first)
             latest = self._latest(connection)
-            size = _size(_raw(connection))
-            if latest is not None and size == latest.size + 1:
+            size = _size(raw_cursor(connection))
+            if latest is not None and size == latest.size + 1 and latest.key_id == key_hex:
                 return latest
             root = self._root(connection, size)
             signed = sign_note(Checkpoint(origin, size, root).text(), list(signers))
             now = utcnow()
-            key_hex = signers[0].verifier.key_hex
             row = connection.execute(
                 text(
                     "INSERT INTO ledger_checkpoints (size, root, key_id, note, created_us) "
@@ -160,11 +160,11 @@ class LedgerLog:
 
     def size(self) -> int:
         with self._store._read_all() as connection:
-            return _size(_raw(connection))
+            return _size(raw_cursor(connection))
 
     def root(self, size: int | None = None) -> bytes:
         with self._store._read_all() as connection:
-            current = _size(_raw(connection))
+            current = _size(raw_cursor(connection))
             wanted = current if size is None else size
             if not 0 <= wanted <= current:
                 raise InvalidInput(f"the ledger has {current} leaves, not {wanted}")
@@ -181,21 +181,9 @@ class LedgerLog:
 
     def leaves(self, start: int = 0, *, chunk: int = 10_000) -> Iterator[tuple[int, str, bytes]]:
         """``(index, kind, body)`` in index order, read in chunks."""
-        position = start
-        while True:
-            with self._store._read_all() as connection:
-                rows = connection.execute(
-                    text(
-                        "SELECT idx, kind, body FROM ledger_leaves WHERE idx >= :start "
-                        "ORDER BY idx LIMIT :limit"
-                    ),
-                    {"start": position, "limit": chunk},
-                ).all()
-            for row in rows:
-                yield int(row[0]), str(row[1]), blob(row[2])
-            if len(rows) < chunk:
-                return
-            position = int(rows[-1][0]) + 1
+        select = "SELECT idx, kind, body FROM ledger_leaves"
+        for row in pages(self._store, select, start=start, chunk=chunk):
+            yield int(row[0]), str(row[1]), blob(row[2])
 
     def members(self, leaf_index: int) -> Members:
         with self._store._read_all() as connection:
@@ -219,15 +207,6 @@ class LedgerLog:
             if isinstance(key, str):
                 out.setdefault(key, int(idx))
         return out
-
-    def leaves_of_record(self, record_id: str) -> list[int]:
-        """The batch or claim leaves that logged a record, oldest first."""
-        with self._store._read_all() as connection:
-            rows = connection.execute(
-                text("SELECT leaf_idx FROM ledger_refs WHERE record_id = :id ORDER BY leaf_idx"),
-                {"id": record_id},
-            ).all()
-        return [int(r[0]) for r in rows]
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
         return self._proof(size, lambda sub: merkle.inclusion_proof(index, size, sub))
@@ -277,13 +256,13 @@ class LedgerLog:
         return _checkpoint(row) if row is not None else None
 
     def _check_size(self, connection: Connection, size: int) -> None:
-        current = _size(_raw(connection))
+        current = _size(raw_cursor(connection))
         if not 0 < size <= current:
             raise InvalidInput(f"the ledger has {current} leaves; no tree of size {size}")
 
     def _root(self, connection: Connection, size: int) -> bytes:
         ranges = merkle.frontier_ranges(size)
-        nodes = self._nodes(_raw(connection), {_key(s, e) for s, e in ranges})
+        nodes = self._nodes(raw_cursor(connection), {_key(s, e) for s, e in ranges})
         return merkle.fold_frontier([nodes[_key(s, e)] for s, e in ranges])
 
     def _prove(
@@ -303,7 +282,7 @@ class LedgerLog:
         keys: set[Key] = set()
         for start, end in wanted:
             _plan(start, end, keys)
-        nodes = self._nodes(_raw(connection), keys)
+        nodes = self._nodes(raw_cursor(connection), keys)
         return make(lambda start, end: _resolve(start, end, nodes))
 
     def _nodes(self, cursor: Any, keys: set[Key]) -> dict[Key, bytes]:
@@ -349,6 +328,30 @@ def _sqlite_nodes(cursor: Any, keys: list[Key]) -> list[Any]:
     return rows
 
 
+def pages(
+    store: Store,
+    select: str,
+    *,
+    where: str = "",
+    params: Mapping[str, Any] | None = None,
+    start: int = 0,
+    chunk: int = 10_000,
+) -> Iterator[Sequence[Any]]:
+    """Rows of ``select`` (whose first column is ``idx``) from ``start`` on, in index order,
+    read ``chunk`` at a time in short reads, so no transaction stays open meanwhile."""
+    condition = f"{where} AND idx >= :start" if where else "idx >= :start"
+    sql = text(f"{select} WHERE {condition} ORDER BY idx LIMIT :limit")
+    position = start
+    while True:
+        with store._read_all() as connection:
+            page = connection.execute(sql, {**(params or {}), "start": position, "limit": chunk})
+            rows = page.all()
+        yield from rows
+        if len(rows) < chunk:
+            return
+        position = int(rows[-1][0]) + 1
+
+
 def blob(value: Any) -> bytes:
     """A stored hash or body as bytes, whatever type a tampered row now holds (SQLite
     keeps what it is given: an edited BLOB can come back as TEXT or a number)."""
@@ -357,7 +360,8 @@ def blob(value: Any) -> bytes:
     return str(value).encode()
 
 
-def _raw(connection: Connection) -> Any:
+def raw_cursor(connection: Connection) -> Any:
+    """The DB-API cursor under a connection (hot paths and dialect-specific SQL)."""
     return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
@@ -398,4 +402,4 @@ def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:
     )
 
 
-__all__ = ["LedgerLog", "StoredCheckpoint", "blob"]
+__all__ = ["LedgerLog", "StoredCheckpoint", "blob", "pages", "raw_cursor"]

@@ -229,11 +229,10 @@ class Store:
     def put_judgement(
         self, judgement: Judgement, *, ledger_entry: LedgerEntry | None = None
     ) -> str:
-        """Store a decision; with ``ledger_entry``, log it in the same transaction."""
+        """Store a decision; with ``ledger_entry``, log it in the same transaction (once:
+        storing the same decision again changes and logs nothing)."""
         with self._write() as connection:
-            if ledger_entry is not None:
-                self.ledger.append_in(connection, [ledger_entry])
-            connection.execute(
+            inserted = connection.execute(
                 text(
                     "INSERT INTO judgements (id, tenant, left_id, right_id, decision, author, "
                     "reason, created_us) VALUES (:id, :tenant, :left, :right, :decision, "
@@ -249,7 +248,9 @@ class Store:
                     "reason": judgement.reason,
                     "created": to_us(judgement.created_at),
                 },
-            )
+            ).rowcount
+            if ledger_entry is not None and inserted:
+                self.ledger.append_in(connection, [ledger_entry])
         return judgement.id
 
     @contextmanager
