@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from intelgraph.demo.generator import DemoData, batches, generate
 from intelgraph.demo.sources import ALL_SOURCES
-from intelgraph.ledger.leaves import batch_entry
+from intelgraph.ledger.leaves import BatchLeaf
 from intelgraph.model import ViewerScope, utcnow
 from intelgraph.store import Store
 
@@ -30,7 +30,7 @@ def load_demo(store: Store, *, scale: int = 1) -> DemoSummary:
         store.put_source(source)
     new = 0
     for number, (statements, records) in enumerate(batches(data)):
-        leaf = batch_entry(
+        leaf = BatchLeaf(
             "ingest-batch",
             {
                 "run": None,
@@ -39,11 +39,9 @@ def load_demo(store: Store, *, scale: int = 1) -> DemoSummary:
                 "input": f"demo:generator?scale={scale}",
                 "cursor": str(number),
             },
-            record_ids=[r.id for r in records],
-            statement_ids=[s.id for s in statements],
-            at=utcnow(),
+            utcnow(),
         )
-        new += store.write(statements, records, ledger_entry=leaf).statements_new
+        new += store.write(statements, records, leaf=leaf).statements_new
     counts = store.counts(DEMO_FULL_SCOPE)
     return DemoSummary(
         sources=len(data.sources),

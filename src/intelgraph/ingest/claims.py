@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from intelgraph.errors import InvalidInput, InvalidValue
-from intelgraph.ledger.leaves import batch_entry
+from intelgraph.ledger.leaves import BatchLeaf
 from intelgraph.model import (
     Labels,
     LicenceClass,
@@ -143,18 +143,16 @@ def assert_claim(
         first_seen=moment,
     )
     store.put_source(source)
-    leaf = batch_entry(
+    leaf = BatchLeaf(
         "claim",
         {
             "author": author,
             "source": source.id,
             "justification_sha256": hashlib.sha256(justification.encode()).hexdigest(),
         },
-        record_ids=[record.id] if evidence_id is None else [record.id, evidence_id],
-        statement_ids=[statement.id],
-        at=moment,
+        moment,
     )
-    result = store.write([statement], records, ledger_entry=leaf)
+    result = store.write([statement], records, leaf=leaf)
     return ClaimResult(
         statement_id=statement.id,
         entity_id=entity.id,

@@ -26,7 +26,7 @@ from intelgraph.ingest import drift, lease
 from intelgraph.ingest.mapping import MappedEntity, RecordError
 from intelgraph.ingest.privacy import PrivacyPolicy
 from intelgraph.ingest.records import Input, RawRecord
-from intelgraph.ledger.leaves import LedgerEntry, batch_entry
+from intelgraph.ledger.leaves import BatchLeaf
 from intelgraph.model import Record, Source, Statement, canonical_json, sha256_hex, utcnow
 from intelgraph.obs import metrics
 from intelgraph.ontology.schema import Schema
@@ -498,7 +498,7 @@ class ActiveRun:
                 stats=totals,
                 profile=profiler.fields,
                 checked=True,
-                ledger_entry=self._leaf(source_input.uri, end, prepared, statements),
+                leaf=self._leaf(source_input.uri, end) if prepared else None,
             )
         )
         self.stats = tally
@@ -513,14 +513,11 @@ class ActiveRun:
             self._checkpointed = time.monotonic()
         return BatchOutcome(len(records), loaded, len(letters), result)
 
-    def _leaf(
-        self, uri: str, cursor: str, records: Sequence[Record], statements: Sequence[Statement]
-    ) -> LedgerEntry | None:
-        """The batch's ledger leaf, committed in the batch's own transaction."""
-        if not records:
-            return None
+    def _leaf(self, uri: str, cursor: str) -> BatchLeaf:
+        """The batch's ledger leaf; the store adds its members and commits it with the
+        batch, in one transaction."""
         pipeline = self.pipeline
-        return batch_entry(
+        return BatchLeaf(
             "ingest-batch",
             {
                 "run": self.run.id,
@@ -529,9 +526,7 @@ class ActiveRun:
                 "input": uri,
                 "cursor": cursor,
             },
-            record_ids=[r.id for r in records],
-            statement_ids=[s.id for s in statements],
-            at=utcnow(),
+            utcnow(),
         )
 
     def _letter(self, uri: str, record: RawRecord, reason: str) -> DeadLetter:

@@ -188,6 +188,26 @@ def batch_entry(
     return LedgerEntry(kind, canonical(body), members, records)
 
 
+@dataclass(frozen=True, slots=True)
+class BatchLeaf:
+    """A batch or claim leaf whose members the store fills in when it writes the batch:
+    the writer has just computed every record and statement id, so they are not
+    hashed a second time."""
+
+    kind: str
+    fields: Mapping[str, Any]
+    at: datetime
+
+    def __post_init__(self) -> None:
+        if self.kind not in MEMBER_KINDS:
+            raise LeafError(f"{self.kind!r} leaves have no members")
+
+    def entry(self, record_ids: Iterable[str], statement_ids: Iterable[str]) -> LedgerEntry:
+        return batch_entry(
+            self.kind, self.fields, record_ids=record_ids, statement_ids=statement_ids, at=self.at
+        )
+
+
 def decode(body: bytes) -> dict[str, Any]:
     """A stored leaf's fields; refuses anything that is not a canonical typed leaf."""
     try:
@@ -215,6 +235,7 @@ __all__ = [
     "KINDS",
     "LEAF_VERSION",
     "MEMBER_KINDS",
+    "BatchLeaf",
     "LeafError",
     "LedgerEntry",
     "Members",

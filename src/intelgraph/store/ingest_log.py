@@ -17,7 +17,7 @@ from intelgraph.errors import InvalidInput, NotFound
 from intelgraph.model import ViewerScope, sha256_hex, utcnow
 from intelgraph.store import ingest_state as state
 from intelgraph.store.ingest_state import Checkpoint, DeadLetter, IngestBatch, RunRow
-from intelgraph.store.writer import WriteResult, to_us
+from intelgraph.store.writer import WriteResult, WrittenIds, to_us
 
 if TYPE_CHECKING:
     from intelgraph.store.store import Store
@@ -83,8 +83,9 @@ class IngestLog:
         """Statements, records, dead letters, checkpoint and run totals in one transaction."""
         store = self._store
         with store._write() as connection:
+            ids = WrittenIds()
             result = store._writer.write(
-                connection, batch.statements, batch.records, checked=batch.checked
+                connection, batch.statements, batch.records, checked=batch.checked, ids=ids
             )
             label_ids = store._labels.intern_many(
                 connection, [d.labels for d in batch.dead_letters]
@@ -104,8 +105,8 @@ class IngestLog:
             state.save_run_progress(
                 connection, batch.run_id, batch.stats(result, letters_new), batch.profile
             )
-            if batch.ledger_entry is not None:
-                store.ledger.append_in(connection, [batch.ledger_entry])
+            if batch.leaf is not None:
+                store.ledger.append_in(connection, [batch.leaf.entry(ids.records, ids.statements)])
         return result
 
     def finish_run(

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from intelgraph.ledger.leaves import LedgerEntry
+from intelgraph.ledger.leaves import BatchLeaf
 from intelgraph.model import Labels, Record, Statement, sha256_hex
 from intelgraph.store.labelsets import in_clause
 from intelgraph.store.writer import WriteResult, from_us, to_us
@@ -95,7 +95,7 @@ class IngestBatch:
     stats: Callable[[WriteResult, int], Mapping[str, Any]]
     profile: Mapping[str, str] | None = None
     checked: bool = False  # statements already validated one by one (see BatchWriter.write)
-    ledger_entry: LedgerEntry | None = None  # the batch's leaf, appended in its transaction
+    leaf: BatchLeaf | None = None  # the batch's ledger leaf, appended in its transaction
 
 
 _RUN_COLUMNS = (

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from intelgraph.errors import IntelGraphError, InvalidInput, NotFound, StoreError
-from intelgraph.ledger.leaves import LedgerEntry
+from intelgraph.ledger.leaves import BatchLeaf, LedgerEntry
 from intelgraph.model import (
     Decision,
     Entity,
@@ -57,7 +57,7 @@ from intelgraph.store.results import (
     invalid_cursor,
 )
 from intelgraph.store.search import search_ids
-from intelgraph.store.writer import BatchWriter, WriteResult, from_us, to_us
+from intelgraph.store.writer import BatchWriter, WriteResult, WrittenIds, from_us, to_us
 
 if TYPE_CHECKING:
     from intelgraph.ontology import Ontology
@@ -184,17 +184,18 @@ class Store:
         statements: Sequence[Statement],
         records: Sequence[Record] = (),
         *,
-        ledger_entry: LedgerEntry | None = None,
+        leaf: BatchLeaf | None = None,
     ) -> WriteResult:
         """Write one batch atomically; writing the same batch again changes nothing.
 
-        With ``ledger_entry`` the batch's leaf is appended in the same transaction
-        when the batch stored anything new.
+        With ``leaf`` the batch's ledger leaf (members: the ids the write computed) is
+        appended in the same transaction when the batch stored anything new.
         """
         with self._write() as connection:
-            result = self._writer.write(connection, statements, records)
-            if ledger_entry is not None and (result.statements_new or result.records_new):
-                self.ledger.append_in(connection, [ledger_entry])
+            ids = WrittenIds()
+            result = self._writer.write(connection, statements, records, ids=ids)
+            if leaf is not None and (result.statements_new or result.records_new):
+                self.ledger.append_in(connection, [leaf.entry(ids.records, ids.statements)])
             return result
 
     def bulk_write(

@@ -89,6 +89,15 @@ def from_us(value: int) -> datetime:
     return _EPOCH + timedelta(microseconds=value)
 
 
+@dataclass(slots=True)
+class WrittenIds:
+    """The record and statement ids a write computed (distinct), for the batch's ledger
+    leaf: asking the records and statements again would hash them all a second time."""
+
+    records: list[str] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     """What a batch changed; all zeros when the batch was already stored."""
@@ -241,14 +250,19 @@ class BatchWriter:
         records: Sequence[Record] = (),
         *,
         checked: bool = False,
+        ids: WrittenIds | None = None,
     ) -> WriteResult:
         """``checked``: every statement already passed ``statement_problem`` (ingest does it
-        per record, to dead-letter one record instead of refusing the batch)."""
+        per record, to dead-letter one record instead of refusing the batch). ``ids`` is
+        filled with the distinct record and statement ids of the batch."""
         self._check_records(records)
         lists, label_ids = self._statement_rows(connection, statements, checked=checked)
         label_ids.update(self.labels.intern_many(connection, [r.labels for r in records]))
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        records_new = self._write_records(cursor, records, label_ids)
+        unique = {r.id: r for r in records}
+        if ids is not None:
+            ids.records, ids.statements = list(unique), [row[0] for row in lists]
+        records_new = self._write_records(cursor, unique, label_ids)
         nids = self.nodes.resolve(self.dialect, cursor, {row[1] for row in lists}, remember=False)
         rows = [(nids[row[1]], *row) for row in lists]
         new_rows, widened = self._split_known(cursor, rows)
@@ -336,11 +350,11 @@ class BatchWriter:
                 )
 
     def _write_records(
-        self, cursor: Any, records: Sequence[Record], label_ids: dict[Labels, int]
+        self, cursor: Any, unique: dict[str, Record], label_ids: dict[Labels, int]
     ) -> int:
-        if not records:
+        """Insert the records (by id) not stored yet; returns how many were new."""
+        if not unique:
             return 0
-        unique = {r.id: r for r in records}
         known = {
             row[0]
             for row in self.dialect.select_in(
