@@ -172,6 +172,7 @@ def bench_export(store: Store, workdir: Path, statements: int) -> dict[str, Any]
         "demo_statements": summary.statements,
         "demo_load_s": round(load_s, 1),
         "export_entities": result.entities,
+        "export_edges": result.edges,
         "export_statements": result.statements,
         "export_batches": result.batches,
         "bundle_bytes": len(result.archive),

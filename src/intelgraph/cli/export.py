@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import typer
@@ -25,6 +23,7 @@ from intelgraph.errors import InvalidInput
 from intelgraph.export.formats import FORMATS
 from intelgraph.export.service import Exporter, ExportRequest, Selection
 from intelgraph.export.verify import BundleInvalid, verify_bundle
+from intelgraph.files import write_atomically
 from intelgraph.platform import Platform
 
 
@@ -78,7 +77,7 @@ def export(
     )
     with Platform.open(settings_from(ctx)) as platform, console.status("exporting…"):
         result = Exporter(platform.store, platform.ledger).export(request)
-    _write_atomically(out, result.archive)
+    write_atomically(out, result.archive)
     summary = {
         "out": str(out),
         "bytes": len(result.archive),
@@ -158,18 +157,6 @@ def whoami() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["register", "whoami"]

@@ -21,6 +21,7 @@ from intelgraph.cli.common import (
 )
 from intelgraph.errors import InvalidInput
 from intelgraph.export.bundle import statement_line
+from intelgraph.files import write_atomically
 from intelgraph.ingest.claims import CLAIM_MEDIA_TYPE
 from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import b64
@@ -118,7 +119,7 @@ def checkpoint(
     with Platform.open(settings_from(ctx)) as platform:
         made = platform.ledger.checkpoint()
     if out is not None:
-        out.write_text(made.note)
+        write_atomically(out, made.note.encode())
     typer.echo(made.note, nl=False)
 
 

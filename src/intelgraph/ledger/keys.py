@@ -11,11 +11,10 @@ so that checkpoints it signed stay verifiable after it is replaced.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from intelgraph.errors import ConfigError, InvalidInput
+from intelgraph.files import write_atomically
 from intelgraph.ledger.note import NoteError, Signer, Verifier
 
 KEY_DIR = "keys/ledger"
@@ -87,7 +86,7 @@ class Keyring:
     def _install(self, signer: Signer) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._remember(signer.verifier)
-        _write_secret(self.directory / ACTIVE, signer.skey() + "\n")
+        write_atomically(self.directory / ACTIVE, (signer.skey() + "\n").encode(), mode=0o600)
 
     def _remember(self, verifier: Verifier) -> None:
         path = self.directory / f"{verifier.key_hex}.pub"
@@ -106,21 +105,6 @@ def _parse_signer(text: str, where: str) -> Signer:
             hint="a key looks like PRIVATE+KEY+name+keyid+base64; make one with "
             "`intelgraph keys generate`",
         ) from None
-
-
-def _write_secret(path: Path, content: str) -> None:
-    """Write atomically with mode 0600 (a crash leaves the old key or the new one)."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["ACTIVE", "KEY_DIR", "Keyring"]

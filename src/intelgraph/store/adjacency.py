@@ -25,6 +25,8 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
+from intelgraph.store.engine import raw_cursor
+
 IntArray = npt.NDArray[np.int64]
 _CHUNK = 500_000
 BoolArray = npt.NDArray[np.bool_]
@@ -136,7 +138,7 @@ class AdjacencyIndex:
 
     def _rows(self, connection: Connection, sql: str, last: int) -> Iterator[list[Any]]:
         """Rows after ``last`` in chunks, through the driver cursor (no per-row objects)."""
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = raw_cursor(connection)
         marker = "?" if connection.dialect.name == "sqlite" else "%s"
         cursor.execute(sql.replace(":last", marker), (last,))
         while True:

@@ -47,6 +47,11 @@ class Dialect(Protocol):
         """Index ``(entity row_id, text)`` for full-text search."""
         ...
 
+    def ledger_nodes(self, cursor: Any, keys: Sequence[tuple[int, int]]) -> list[Row]:
+        """``(level, idx, hash)`` of the stored ledger subtrees among ``keys``: a proof at a
+        million leaves needs ~40 of them, so this is on every proof's path."""
+        ...
+
 
 class SqliteDialect:
     name = "sqlite"
@@ -90,6 +95,23 @@ class SqliteDialect:
             cursor.executemany("DELETE FROM entity_fts WHERE rowid = ?", [(r,) for r, _ in rows])
         if rows:
             cursor.executemany("INSERT INTO entity_fts (rowid, text) VALUES (?, ?)", rows)
+
+    def ledger_nodes(self, cursor: Any, keys: Sequence[tuple[int, int]]) -> list[Row]:
+        # In-process, one indexed query per level beats a row-value IN (which scans).
+        levels: dict[int, list[int]] = {}
+        for level, idx in keys:
+            levels.setdefault(level, []).append(idx)
+        rows: list[Row] = []
+        for level, indexes in levels.items():
+            for part in chunks(indexes, 900):
+                marks = ",".join("?" * len(part))
+                cursor.execute(
+                    "SELECT level, idx, hash FROM ledger_nodes "
+                    f"WHERE level = ? AND idx IN ({marks})",
+                    [level, *part],
+                )
+                rows.extend(cursor.fetchall())
+        return rows
 
 
 class PostgresDialect:
@@ -136,6 +158,16 @@ class PostgresDialect:
                 "UPDATE entities SET search = to_tsvector('simple', %s) WHERE row_id = %s",
                 [(body, row_id) for row_id, body in rows],
             )
+
+    def ledger_nodes(self, cursor: Any, keys: Sequence[tuple[int, int]]) -> list[Row]:
+        if not keys:
+            return []
+        cursor.execute(  # one round trip, however many keys
+            "SELECT n.level, n.idx, n.hash FROM ledger_nodes n JOIN unnest(%s::int[], "
+            "%s::bigint[]) AS k(level, idx) ON n.level = k.level AND n.idx = k.idx",
+            ([k[0] for k in keys], [k[1] for k in keys]),
+        )
+        return list(cursor.fetchall())
 
 
 def dialect_for(name: str) -> Dialect:

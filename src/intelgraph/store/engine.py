@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from intelgraph.errors import ConfigError, StoreError
@@ -77,4 +77,10 @@ def _sqlite_engine(url: str, *, cache_mb: int, writer: bool, create: bool) -> En
     return engine
 
 
-__all__ = ["dialect_of", "make_engine", "normalise_url"]
+def raw_cursor(connection: Connection) -> Any:
+    """The DB-API cursor under a connection, for hot paths that skip SQL compilation and
+    for dialect-specific SQL (COPY, ``unnest``)."""
+    return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+__all__ = ["dialect_of", "make_engine", "normalise_url", "raw_cursor"]

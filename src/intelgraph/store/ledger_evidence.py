@@ -25,9 +25,10 @@ from intelgraph.ledger.leaves import (
     unb64,
 )
 from intelgraph.model import Record, Source, StoredStatement, ViewerScope, statement_id
+from intelgraph.store.engine import raw_cursor
 from intelgraph.store.ingest_state import RunRow, select_runs
 from intelgraph.store.labelsets import in_clause
-from intelgraph.store.ledger_log import StoredCheckpoint, blob, raw_cursor
+from intelgraph.store.ledger_log import StoredCheckpoint, blob
 
 if TYPE_CHECKING:
     from intelgraph.store.store import Store
@@ -178,7 +179,9 @@ class EvidenceFinder:
         out: dict[str, Located] = {}
         for record_id, items in by_record.items():
             for leaf in sorted(leaves_of.get(record_id, [])):
-                place = positions[leaf]
+                place = positions.get(leaf)  # absent only if the members were deleted
+                if place is None:
+                    continue
                 record_at = place.record(record_id)
                 if record_at is None:
                     continue

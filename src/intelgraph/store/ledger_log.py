@@ -25,6 +25,7 @@ from intelgraph.ledger import merkle
 from intelgraph.ledger.leaves import LedgerEntry, Members, b64, entry
 from intelgraph.ledger.note import Checkpoint, Signer, sign_note
 from intelgraph.model import utcnow
+from intelgraph.store.engine import raw_cursor
 from intelgraph.store.writer import from_us, to_us
 
 if TYPE_CHECKING:
@@ -287,12 +288,9 @@ class LedgerLog:
 
     def _nodes(self, cursor: Any, keys: set[Key]) -> dict[Key, bytes]:
         """The stored subtree hashes for ``keys``."""
-        fetch = _pg_nodes if self._store.dialect_name == "postgresql" else _sqlite_nodes
-        ordered = sorted(keys)
         found: dict[Key, bytes] = {}
-        for start in range(0, len(ordered), 400):
-            for row in fetch(cursor, ordered[start : start + 400]):
-                found[(int(row[0]), int(row[1]))] = blob(row[2])
+        for level, idx, value in self._store._dialect.ledger_nodes(cursor, sorted(keys)):
+            found[(int(level), int(idx))] = blob(value)
         missing = keys - found.keys()
         if missing:
             raise InvalidInput(
@@ -300,32 +298,6 @@ class LedgerLog:
                 hint="run `intelgraph ledger verify`: the log may have been tampered with",
             )
         return found
-
-
-def _pg_nodes(cursor: Any, keys: list[Key]) -> list[Any]:
-    """One round trip: a proof at a million leaves needs ~40 nodes."""
-    cursor.execute(
-        "SELECT n.level, n.idx, n.hash FROM ledger_nodes n JOIN "
-        "unnest(%s::int[], %s::bigint[]) AS k(level, idx) ON n.level = k.level AND n.idx = k.idx",
-        ([k[0] for k in keys], [k[1] for k in keys]),
-    )
-    return list(cursor.fetchall())
-
-
-def _sqlite_nodes(cursor: Any, keys: list[Key]) -> list[Any]:
-    """In-process, one indexed query per level beats a row-value IN (which scans)."""
-    levels: dict[int, list[int]] = {}
-    for level, idx in keys:
-        levels.setdefault(level, []).append(idx)
-    rows: list[Any] = []
-    for level, indexes in levels.items():
-        marks = ",".join("?" * len(indexes))
-        cursor.execute(
-            f"SELECT level, idx, hash FROM ledger_nodes WHERE level = ? AND idx IN ({marks})",
-            [level, *indexes],
-        )
-        rows.extend(cursor.fetchall())
-    return rows
 
 
 def pages(
@@ -358,11 +330,6 @@ def blob(value: Any) -> bytes:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
     return str(value).encode()
-
-
-def raw_cursor(connection: Connection) -> Any:
-    """The DB-API cursor under a connection (hot paths and dialect-specific SQL)."""
-    return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
 def _size(cursor: Any) -> int:
@@ -402,4 +369,4 @@ def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:
     )
 
 
-__all__ = ["LedgerLog", "StoredCheckpoint", "blob", "pages", "raw_cursor"]
+__all__ = ["LedgerLog", "StoredCheckpoint", "blob", "pages"]

@@ -39,7 +39,7 @@ from intelgraph.model import (
 from intelgraph.store import graph, migrate
 from intelgraph.store.adjacency import AdjacencyIndex
 from intelgraph.store.dialects import dialect_for
-from intelgraph.store.engine import dialect_of, make_engine
+from intelgraph.store.engine import dialect_of, make_engine, raw_cursor
 from intelgraph.store.ingest_log import IngestLog
 from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.ledger_evidence import EvidenceFinder
@@ -282,7 +282,7 @@ class Store:
 
     def _sync(self, connection: Connection) -> int:
         """Refresh cached label sets when any process has written; returns the version."""
-        cursor = _raw_cursor(connection)
+        cursor = raw_cursor(connection)
         cursor.execute("SELECT value FROM meta WHERE key = 'graph_version'")
         row = cursor.fetchone()
         version = int(row[0]) if row else 0
@@ -456,7 +456,7 @@ class Store:
             missing = [i for i, nid in nids.items() if nid is None]
             if missing:
                 rows = self._dialect.select_in(
-                    _raw_cursor(connection),
+                    raw_cursor(connection),
                     self._dialect.sql("SELECT id, nid FROM nodes WHERE id"),
                     missing,
                 )
@@ -599,11 +599,6 @@ class Store:
 
 
 _READ_NID_CACHE = 200_000
-
-
-def _raw_cursor(connection: Connection) -> Any:
-    """The driver's own cursor, for the few hot read queries that skip SQL compilation."""
-    return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
 def _source_from_row(row: Sequence[Any], labels_of: Callable[[int], Labels]) -> Source:

@@ -243,7 +243,6 @@ ledger_checkpoints = Table(
     Column("key_id", String(8), nullable=False),
     Column("note", Text, nullable=False),
     Column("created_us", BigInteger, nullable=False),
-    Index("ix_ledger_checkpoints_size", "size"),
 )
 
 # The sorted members a batch or claim leaf commits to, for proofs of one statement.

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from intelgraph.errors import InvalidInput
 from intelgraph.model import Labels, Record, Statement, statement_id, utcnow
 from intelgraph.store.dialects import Dialect
+from intelgraph.store.engine import raw_cursor
 from intelgraph.store.labelsets import LabelRegistry
 from intelgraph.store.projection import (
     EntityRow,
@@ -258,7 +259,7 @@ class BatchWriter:
         self._check_records(records)
         lists, label_ids = self._statement_rows(connection, statements, checked=checked)
         label_ids.update(self.labels.intern_many(connection, [r.labels for r in records]))
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = raw_cursor(connection)
         unique = {r.id: r for r in records}
         if ids is not None:
             ids.records, ids.statements = list(unique), [row[0] for row in lists]

@@ -53,7 +53,6 @@ def upgrade() -> None:
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("created_us", sa.BigInteger, nullable=False),
     )
-    op.create_index("ix_ledger_checkpoints_size", "ledger_checkpoints", ["size"])
     op.create_table(
         "ledger_members",
         sa.Column("leaf_idx", sa.BigInteger, primary_key=True, autoincrement=False),
