@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -118,6 +119,14 @@ class AdjacencyIndex:
         self._delta_in: dict[int, list[int]] = defaultdict(list)
         self._masks: dict[frozenset[int], tuple[BoolArray, BoolArray]] = {}
         self._max_label = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the projection still for one graph read: a refresh by another thread
+        grows the arrays in place, and a read that sees half of that fails or misses
+        edges. Reads are short and hold the GIL anyway, so this costs little."""
+        with self._lock:
+            yield
 
     # -- loading -------------------------------------------------------------
 

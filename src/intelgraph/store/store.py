@@ -449,7 +449,11 @@ class Store:
     ) -> Iterator[tuple[Connection, frozenset[int], dict[str, int | None]]]:
         """A connection, the viewer's label sets and the node ids of ``ids`` (None where
         unknown), with the adjacency projection brought up to date."""
-        with _translated("the read failed"), self._engine.connect() as connection:
+        with (
+            _translated("the read failed"),
+            self._engine.connect() as connection,
+            self._graph.reading(),
+        ):
             self._graph.refresh(connection, self._sync(connection))
             known = self._read_nids
             nids: dict[str, int | None] = {i: known.get(i) for i in ids}
