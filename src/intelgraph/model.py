@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
@@ -70,6 +70,21 @@ class Decision(StrEnum):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(moment: datetime) -> int:
+    """Exact microseconds since the epoch (no float rounding); naive means UTC. How the
+    store keeps times, and how ledger leaves carry them."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def from_us(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
 
 
 def canonical_json(value: Any) -> bytes:
@@ -339,8 +354,10 @@ __all__ = [
     "StoredStatement",
     "ViewerScope",
     "canonical_json",
+    "from_us",
     "sha256_hex",
     "source_id",
     "statement_id",
+    "to_us",
     "utcnow",
 ]

@@ -17,12 +17,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import rfc8785
 
 from intelgraph.ledger import merkle
+from intelgraph.model import to_us
 
 LEAF_VERSION = 1
 RECORD_ID_BYTES = 32  # SHA-256 of the record's canonical bytes
@@ -153,14 +154,7 @@ class LedgerEntry:
         return merkle.leaf_hash(self.body)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def micros(moment: datetime) -> int:
-    """Exact microseconds since the epoch (no float rounding); naive means UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // timedelta(microseconds=1)
+micros = to_us  # a leaf's "time": exact microseconds since the epoch
 
 
 def entry(kind: str, fields: Mapping[str, Any], *, at: datetime) -> LedgerEntry:

@@ -14,11 +14,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from intelgraph.errors import InvalidInput
-from intelgraph.model import Labels, Record, Statement, statement_id, utcnow
+from intelgraph.model import Labels, Record, Statement, from_us, statement_id, to_us, utcnow
 from intelgraph.store.dialects import Dialect
 from intelgraph.store.engine import raw_cursor
 from intelgraph.store.labelsets import LabelRegistry
@@ -72,22 +72,10 @@ RECORD_COLUMNS = (
     "labelset_id",
     "created_us",
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NODE_CACHE_LIMIT = 2_000_000  # ids per generation (two are kept)
 MAX_ID = 64  # entity, source, record and run ids, property names (both backends enforce it)
 MAX_VALUE = 65_536
 _INVALID_HINT = "nothing from this batch was written; fix the input and write it again"
-
-
-def to_us(moment: datetime) -> int:
-    """Exact microseconds since the epoch; naive datetimes are taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-def from_us(value: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=value)
 
 
 @dataclass(slots=True)
