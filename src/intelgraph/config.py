@@ -81,6 +81,57 @@ class Settings(BaseSettings):
         default=None, description="File holding the ledger signing key (instead of the variable)."
     )
 
+    auth_issuer: str = Field(
+        default="http://127.0.0.1:8000",
+        description="URL of the embedded token issuer (the iss of the tokens this server signs).",
+    )
+    auth_audience: str = Field(
+        default="intelgraph", min_length=1, description="Audience (aud) access tokens must name."
+    )
+    auth_leeway_seconds: int = Field(
+        default=30, ge=0, le=600, description="Clock leeway for exp, nbf and iat checks."
+    )
+    access_token_minutes: int = Field(
+        default=15, ge=1, le=1440, description="Lifetime of an access token, minutes."
+    )
+    refresh_token_hours: int = Field(
+        default=12, ge=1, le=24 * 90, description="Lifetime of a login session, hours."
+    )
+    fresh_auth_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=1440,
+        description="Admin actions need a login (auth_time) at most this many minutes old.",
+    )
+    admin_password: SecretStr | None = Field(
+        default=None,
+        description="Password `intelgraph init` gives the admin user (default: random).",
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="External OpenID Connect issuer URL whose tokens are accepted."
+    )
+    oidc_audience: str | None = Field(
+        default=None, description="Audience the external issuer's tokens must name."
+    )
+    oidc_jwks_url: str | None = Field(
+        default=None, description="JWKS URL of the external issuer (default: from discovery)."
+    )
+    oidc_token_types: str = Field(
+        default="at+jwt",
+        description="Accepted typ headers of external tokens, comma-separated; empty: unchecked.",
+    )
+    oidc_claims: str | None = Field(
+        default=None,
+        description="JSON claim mapping for external tokens, e.g. "
+        '{"tenant": "org", "groups": "realm_access.roles"}.',
+    )
+    oidc_jwks_min_refresh_seconds: float = Field(
+        default=30, ge=0, le=86_400, description="Fetch an issuer's JWKS at most this often."
+    )
+    policy_dir: Path | None = Field(
+        default=None, description="Folder of extra Cedar policies (*.cedar) for this deployment."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_url(cls, value: SecretStr | None) -> SecretStr | None:

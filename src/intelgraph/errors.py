@@ -73,8 +73,15 @@ class InvalidInput(IntelGraphError):
     code = "invalid_input"
 
 
+class Conflict(IntelGraphError):
+    """The change collides with what is stored (a taken name, a stale version)."""
+
+    code = "conflict"
+
+
 __all__ = [
     "ConfigError",
+    "Conflict",
     "IntelGraphError",
     "InvalidInput",
     "InvalidValue",

@@ -182,23 +182,46 @@ class Labels:
 
 @dataclass(frozen=True, slots=True)
 class ViewerScope:
-    """What a reader may see: enforced in SQL on every read path."""
+    """What a reader may see: enforced in SQL on every read path.
+
+    ``purposes`` is the request's purpose as policy compiled it: ``None`` for a
+    trusted internal reader (no purpose rule), an empty set for a request whose
+    purpose the principal does not hold (only purpose-neutral data is visible),
+    else the one purpose. The policy package builds scopes from principals
+    (``intelgraph.policy.scope_for``); the rule here mirrors its Cedar policies,
+    which a differential test checks.
+    """
 
     tenant: str
     clearance: int
     compartments: frozenset[str] = frozenset()
+    purposes: frozenset[str] | None = None
 
     @classmethod
     def make(
-        cls, tenant: str = "default", clearance: int | str = 0, compartments: Iterable[str] = ()
+        cls,
+        tenant: str = "default",
+        clearance: int | str = 0,
+        compartments: Iterable[str] = (),
+        purposes: Iterable[str] | None = None,
     ) -> ViewerScope:
-        return cls(tenant, Classification.parse(clearance), frozenset(compartments))
+        return cls(
+            tenant,
+            Classification.parse(clearance),
+            frozenset(compartments),
+            None if purposes is None else frozenset(purposes),
+        )
 
     def can_see(self, labels: Labels) -> bool:
         return (
             labels.tenant == self.tenant
             and labels.classification <= self.clearance
             and labels.compartments <= self.compartments
+            and (
+                self.purposes is None
+                or not labels.purposes
+                or not labels.purposes.isdisjoint(self.purposes)
+            )
         )
 
 
@@ -312,6 +335,9 @@ class Entity:
     records: Mapping[str, Record] = field(default_factory=dict)  # cited records by id
     source_id: str | None = None  # edge endpoints (None for nodes)
     target_id: str | None = None
+    # Properties withheld from this viewer by policy (property → why): the value is
+    # absent, never shown, and so are the statements and records that carry it.
+    redactions: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_edge(self) -> bool:

@@ -12,13 +12,25 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
 from intelgraph import __version__
-from intelgraph.api import ingest_push
+from intelgraph.api import auth_routes, ingest_push
 from intelgraph.api.ingest_push import PushIngest
+from intelgraph.api.security import auth_error_response
+from intelgraph.auth.errors import AuthError
 from intelgraph.errors import IntelGraphError, NotFound
 from intelgraph.obs.metrics import exposition
 from intelgraph.platform import Platform
 
-_STATUS = {"not_found": 404, "invalid_input": 400, "invalid_value": 400, "ontology_error": 400}
+_STATUS = {
+    "not_found": 404,
+    "invalid_input": 400,
+    "invalid_value": 400,
+    "ontology_error": 400,
+    "forbidden": 403,
+    "purpose_not_held": 403,
+    "authority_unknown": 403,
+    "conflict": 409,
+    "version_mismatch": 412,
+}
 
 
 def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> FastAPI:
@@ -45,6 +57,8 @@ def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> 
 
     @app.exception_handler(IntelGraphError)
     async def _intelgraph_error(_request: Request, exc: IntelGraphError) -> JSONResponse:
+        if isinstance(exc, AuthError):
+            return auth_error_response(exc)
         return JSONResponse(exc.to_dict(), status_code=_STATUS.get(exc.code, 500))
 
     @app.get("/healthz")
@@ -73,6 +87,7 @@ def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> 
         return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(ingest_push.router)
+    app.include_router(auth_routes.router)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:

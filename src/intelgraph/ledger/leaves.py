@@ -38,6 +38,7 @@ KINDS = (
     "export",
     "audited-read",
     "checkpoint",
+    "authority",
 )
 MEMBER_KINDS = ("ingest-batch", "claim")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from intelgraph.errors import IntelGraphError, InvalidInput, NotFound, StoreError
@@ -38,8 +38,10 @@ from intelgraph.model import (
 )
 from intelgraph.store import graph, migrate
 from intelgraph.store.adjacency import AdjacencyIndex
+from intelgraph.store.authorities import AuthorityLog
 from intelgraph.store.dialects import dialect_for
 from intelgraph.store.engine import dialect_of, make_engine, raw_cursor
+from intelgraph.store.identity import IdentityLog
 from intelgraph.store.ingest_log import IngestLog
 from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.ledger_evidence import EvidenceFinder
@@ -107,6 +109,8 @@ class Store:
         self.ingest = IngestLog(self)
         self.ledger = LedgerLog(self)
         self.evidence = EvidenceFinder(self)
+        self.identity = IdentityLog(self)
+        self.authorities = AuthorityLog(self)
         if check_schema:
             self.check_schema()
 
@@ -307,6 +311,22 @@ class Store:
                 connection, visible, [s.record_id for s in entity.statements]
             )
         return replace(entity, records=records)
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` exist under any labels. Bookkeeping for the audit of denied
+        reads only: the answer must never reach a viewer."""
+        wanted = list(dict.fromkeys(ids))[:10_000]
+        if not wanted:
+            return set()
+        with self._read_all() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT DISTINCT n.id FROM nodes n JOIN entities e ON e.nid = n.nid "
+                    "WHERE n.id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
+                {"ids": wanted},
+            ).all()
+        return {row[0] for row in rows}
 
     def entities(
         self, scope: ViewerScope, ids: Sequence[str], *, with_statements: bool = False

@@ -263,3 +263,105 @@ ledger_refs = Table(
 )
 
 Index("ix_statements_id", statements.c.id)
+
+# -- identity and access (migration 0004) -------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("tenant", String(200), nullable=False),
+    Column("clearance", Integer, nullable=False),
+    Column("compartments", Text, nullable=False),
+    Column("purposes", Text, nullable=False),
+    Column("admin", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("display_name", String(400)),
+    Column("email", String(400)),
+    Column("external_id", String(400)),
+    Column("password_hash", Text),
+    Column("created_us", BigInteger, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+Index("ix_users_tenant", users.c.tenant, users.c.name)
+Index("ix_users_external_id", users.c.external_id)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(200), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("external_id", String(400)),
+    Column("created_us", BigInteger, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("tenant", "name", name="uq_groups_tenant_name"),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_id", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    PrimaryKeyConstraint("group_id", "user_id", name="pk_group_members"),
+)
+Index("ix_group_members_user", group_members.c.user_id)
+
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("auth_time", BigInteger, nullable=False),
+    Column("expires", BigInteger, nullable=False),
+    Column("revoked", BigInteger),
+    Column("revoked_reason", String(64)),
+)
+Index("ix_auth_sessions_user", auth_sessions.c.user_id)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("session_id", String(64), nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("used", BigInteger),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("scopes", Text, nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("expires", BigInteger, nullable=False),
+    Column("revoked", BigInteger),
+    Column("last_used", BigInteger),
+)
+
+authorities = Table(
+    "authorities",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(200), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("issuer", String(400), nullable=False),
+    Column("reference", String(400), nullable=False),
+    Column("purposes", Text, nullable=False),
+    Column("entities", Text, nullable=False),
+    Column("licences", Text, nullable=False),
+    Column("holders", Text, nullable=False),
+    Column("not_before", BigInteger, nullable=False),
+    Column("expires", BigInteger, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("revoked", BigInteger),
+    Column("revoked_by", String(200)),
+)
+Index("ix_authorities_tenant", authorities.c.tenant, authorities.c.expires)

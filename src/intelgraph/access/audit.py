@@ -1,0 +1,84 @@
+"""Decisions that must be audited, written to the ledger as leaves.
+
+Every denied read of a resource that exists, every read of ``pii``/``sensitive``
+data and every admin action (allowed or not) becomes a leaf naming who, what
+(ids, never values), for which purpose, under which authority, and the decision
+with the policies that made it. An audit write that fails fails the request: a
+read that cannot be audited is not served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from intelgraph.ledger.leaves import entry
+from intelgraph.model import utcnow
+from intelgraph.policy.principal import AccessRequest
+
+if TYPE_CHECKING:
+    from intelgraph.ledger.service import Ledger
+
+MAX_IDS_PER_LEAF = 1_000
+
+
+class Auditor:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def read(
+        self,
+        request: AccessRequest,
+        *,
+        action: str,
+        resources: Sequence[str],
+        allowed: bool,
+        policies: Sequence[str],
+        reason: str,
+    ) -> list[int]:
+        """``audited-read`` leaves: one per up to 1,000 resource ids."""
+        entries = []
+        for start in range(0, max(len(resources), 1), MAX_IDS_PER_LEAF):
+            fields = _who(request) | {
+                "action": action,
+                "resources": list(resources[start : start + MAX_IDS_PER_LEAF]),
+                "decision": "allow" if allowed else "deny",
+                "policies": sorted(set(policies)),
+                "reason": reason,
+            }
+            entries.append(entry("audited-read", fields, at=utcnow()))
+        return self.ledger.record(*entries)
+
+    def admin(
+        self,
+        request: AccessRequest,
+        *,
+        action: str,
+        target: str,
+        change: Mapping[str, Any],
+        allowed: bool,
+        policies: Sequence[str],
+    ) -> int:
+        """A ``policy-change`` leaf for an admin action, allowed or refused."""
+        fields = _who(request) | {
+            "action": action,
+            "target": target,
+            "change": dict(change),
+            "decision": "allow" if allowed else "deny",
+            "policies": sorted(set(policies)),
+        }
+        return self.ledger.record(entry("policy-change", fields, at=utcnow()))[0]
+
+
+def _who(request: AccessRequest) -> dict[str, Any]:
+    principal = request.principal
+    return {
+        "principal": principal.id,
+        "name": principal.name,
+        "tenant": principal.tenant,
+        "purpose": request.effective_purpose,
+        "authority": request.authority.id if request.authority else None,
+    }
+
+
+__all__ = ["Auditor"]

@@ -1,0 +1,113 @@
+"""The store's read API behind the policy decision point.
+
+Every read a user can make (entity, statements, search, neighbours, paths,
+subgraph, counts, sources, evidence) goes through here: the principal's scope
+filters rows in SQL, Cedar decides private properties, a read by id of
+something that exists but is hidden is answered exactly like a read of nothing
+(``not_found``) and audited as a denial.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from intelgraph.errors import NotFound
+from intelgraph.model import Entity, Source, StoredStatement
+from intelgraph.policy.principal import AccessRequest
+from intelgraph.store.results import NeighborPage, Path, SearchPage, Subgraph
+
+if TYPE_CHECKING:
+    from intelgraph.access.control import AccessControl
+    from intelgraph.store import Store
+    from intelgraph.store.store import StoreStats
+
+
+class GuardedReads:
+    def __init__(self, store: Store, control: AccessControl) -> None:
+        self.store = store
+        self.control = control
+
+    def _hidden(self, request: AccessRequest, ids: Sequence[str], error: NotFound) -> NotFound:
+        """Audit a denied read when the ids exist; the caller raises ``error`` either way."""
+        existing = self.store.existing(ids)
+        if existing:
+            self.control.audit_denied_read(
+                request, [f"Entity:{i}" for i in sorted(existing)], ["label-filter"]
+            )
+        return error
+
+    def entity(self, request: AccessRequest, entity_id: str) -> Entity:
+        scope = self.control.scope(request)
+        try:
+            entity = self.store.entity(scope, entity_id)
+        except NotFound as exc:
+            raise self._hidden(request, [entity_id], exc) from None
+        return self.control.redact(request, [entity])[0]
+
+    def entities(self, request: AccessRequest, ids: Sequence[str]) -> dict[str, Entity]:
+        found = self.store.entities(self.control.scope(request), ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            self._hidden(request, missing, NotFound("hidden"))
+        redacted = self.control.redact(request, list(found.values()))
+        return {entity.id: entity for entity in redacted}
+
+    def statements(self, request: AccessRequest, entity_id: str) -> list[StoredStatement]:
+        """Visible statements about an entity, without those of withheld properties."""
+        scope = self.control.scope(request)
+        statements = self.store.statements(scope, entity_id)
+        if not statements:
+            self._hidden(request, [entity_id], NotFound("hidden"))
+            return []
+        entity = self.store.entity(scope, entity_id, with_statements=False)
+        shown = self.control.redact(request, [entity])[0]
+        return [s for s in statements if s.prop not in shown.redactions]
+
+    def search(
+        self,
+        request: AccessRequest,
+        query: str,
+        *,
+        schemata: Sequence[str] | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> SearchPage:
+        page = self.store.search(
+            self.control.scope(request), query, schemata=schemata, first=first, after=after
+        )
+        redacted = self.control.redact(request, [hit.entity for hit in page.hits])
+        hits = [
+            replace(hit, entity=entity) for hit, entity in zip(page.hits, redacted, strict=True)
+        ]
+        return replace(page, hits=hits)
+
+    def neighbors(self, request: AccessRequest, entity_id: str, **options: object) -> NeighborPage:
+        try:
+            return self.store.neighbors(self.control.scope(request), entity_id, **options)  # type: ignore[arg-type]  # options are the store's keyword arguments
+        except NotFound as exc:
+            raise self._hidden(request, [entity_id], exc) from None
+
+    def paths(
+        self, request: AccessRequest, source_id: str, target_id: str, **options: object
+    ) -> list[Path]:
+        try:
+            return self.store.paths(self.control.scope(request), source_id, target_id, **options)  # type: ignore[arg-type]  # the store's keyword arguments
+        except NotFound as exc:
+            raise self._hidden(request, [source_id, target_id], exc) from None
+
+    def subgraph(self, request: AccessRequest, ids: Sequence[str], **options: object) -> Subgraph:
+        result = self.store.subgraph(self.control.scope(request), ids, **options)  # type: ignore[arg-type]  # the store's keyword arguments
+        if result.missing:
+            self._hidden(request, result.missing, NotFound("hidden"))
+        return result
+
+    def counts(self, request: AccessRequest) -> StoreStats:
+        return self.store.counts(self.control.scope(request))
+
+    def sources(self, request: AccessRequest) -> list[Source]:
+        return self.store.sources(self.control.scope(request))
+
+
+__all__ = ["GuardedReads"]

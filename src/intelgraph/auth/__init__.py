@@ -1,0 +1,1 @@
+"""Identity: tokens, local users, SCIM."""
