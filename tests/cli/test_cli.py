@@ -17,6 +17,7 @@ from intelgraph import __version__
 from intelgraph.cli import app
 from intelgraph.ontology import CATALOG_DIR
 
+P = ["--purpose", "investigation"]  # demo data is tagged with its purposes
 runner = CliRunner()
 AURORA = "6c7d2d044174229542771dac3309f14624a808a7"
 EMBER_KITE = "1e1612d58a44b7ea8d61cddb9ef076048c7848da"
@@ -120,9 +121,11 @@ def test_default_tenant_comes_from_settings(
     demo_dir: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("IG_DEFAULT_TENANT", "elsewhere")
-    result = runner.invoke(app, [*demo_dir, "search", "aurora", "--json"])
+    result = runner.invoke(app, [*demo_dir, "search", *P, "aurora", "--json"])
     assert json.loads(result.output)["total"] == 0
-    result = runner.invoke(app, [*demo_dir, "search", "aurora", "--json", "--tenant", "default"])
+    result = runner.invoke(
+        app, [*demo_dir, "search", *P, "aurora", "--json", "--tenant", "default"]
+    )
     assert json.loads(result.output)["total"] == 2
 
 
@@ -140,13 +143,14 @@ def test_demo_loads_and_reloading_changes_nothing(demo_dir: list[str]) -> None:
 
 
 def test_search_respects_the_viewer(demo_dir: list[str]) -> None:
-    low = runner.invoke(app, [*demo_dir, "search", "kite", "--json"])
+    low = runner.invoke(app, [*demo_dir, "search", *P, "kite", "--json"])
     assert json.loads(low.output)["total"] == 0
     high = runner.invoke(
         app,
         [
             *demo_dir,
             "search",
+            *P,
             "kite",
             "--json",
             "--clearance",
@@ -157,45 +161,51 @@ def test_search_respects_the_viewer(demo_dir: list[str]) -> None:
     )
     body = json.loads(high.output)
     assert [hit["id"] for hit in body["hits"]] == [EMBER_KITE]
-    table = runner.invoke(app, [*demo_dir, "search", "aurora"])
+    table = runner.invoke(app, [*demo_dir, "search", *P, "aurora"])
     assert AURORA in table.output
 
 
 def test_show_lists_statements_with_provenance(demo_dir: list[str]) -> None:
-    result = runner.invoke(app, [*demo_dir, "show", AURORA, "--json"])
+    result = runner.invoke(app, [*demo_dir, "show", *P, AURORA, "--json"])
     body = json.loads(result.output)
     assert body["caption"] == "Aurora Maritime Holdings Ltd"
     assert all(len(s["record_id"]) == 64 for s in body["statements"])
     assert {s["record_id"] for s in body["statements"]} == set(body["records"])
     assert all(r["uri"].startswith("demo://") for r in body["records"].values())
-    table = runner.invoke(app, [*demo_dir, "show", AURORA])
+    table = runner.invoke(app, [*demo_dir, "show", *P, AURORA])
     assert "registrationNumber" in table.output
-    missing = runner.invoke(app, [*demo_dir, "show", "nope"])
+    missing = runner.invoke(app, [*demo_dir, "show", *P, "nope"])
     assert missing.exit_code == 1
     assert "not found" in missing.output
 
 
 def test_paths_get_shorter_with_more_clearance(demo_dir: list[str]) -> None:
     cti = ["--clearance", "CONFIDENTIAL", "--compartments", "CTI"]
-    result = runner.invoke(app, [*demo_dir, "paths", AURORA, EMBER_KITE, "--max-hops", "6", *cti])
+    result = runner.invoke(
+        app, [*demo_dir, "paths", *P, AURORA, EMBER_KITE, "--max-hops", "6", *cti]
+    )
     assert result.exit_code == 0, result.output
     assert "(5 hops)" in result.output
     fin = ["--clearance", "SECRET", "--compartments", "CTI,FIN"]
-    result = runner.invoke(app, [*demo_dir, "paths", AURORA, EMBER_KITE, "--max-hops", "6", *fin])
+    result = runner.invoke(
+        app, [*demo_dir, "paths", *P, AURORA, EMBER_KITE, "--max-hops", "6", *fin]
+    )
     assert "(4 hops)" in result.output
-    hidden = runner.invoke(app, [*demo_dir, "paths", AURORA, EMBER_KITE])
+    hidden = runner.invoke(app, [*demo_dir, "paths", *P, AURORA, EMBER_KITE])
     assert hidden.exit_code == 1
     assert EMBER_KITE in hidden.output
-    short = runner.invoke(app, [*demo_dir, "paths", AURORA, EMBER_KITE, "--max-hops", "2", *fin])
+    short = runner.invoke(
+        app, [*demo_dir, "paths", *P, AURORA, EMBER_KITE, "--max-hops", "2", *fin]
+    )
     assert short.exit_code == 1
     assert "no path" in short.output
 
 
 def test_neighbors_pages(demo_dir: list[str]) -> None:
-    result = runner.invoke(app, [*demo_dir, "neighbors", AURORA, "--limit", "2"])
+    result = runner.invoke(app, [*demo_dir, "neighbors", *P, AURORA, "--limit", "2"])
     assert result.exit_code == 0, result.output
     assert "--cursor" in result.output
-    bad = runner.invoke(app, [*demo_dir, "neighbors", AURORA, "--direction", "sideways"])
+    bad = runner.invoke(app, [*demo_dir, "neighbors", *P, AURORA, "--direction", "sideways"])
     assert bad.exit_code == 1
     assert "direction" in bad.output
 

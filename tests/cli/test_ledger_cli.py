@@ -19,7 +19,8 @@ runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
 DONATIONS_MAPPING = REPO / "docs" / "examples" / "donations.yml"
 AURORA = "6c7d2d044174229542771dac3309f14624a808a7"
-ALL = ["--clearance", "TOP_SECRET", "--compartments", "FIN,HUM,CTI"]
+ALL = ["--clearance", "TOP_SECRET", "--compartments", "FIN,HUM,CTI", "--purpose", "investigation"]
+PURPOSE = ["--purpose", "investigation"]
 
 
 @pytest.fixture
@@ -76,8 +77,15 @@ def test_demo_statement_is_proven_and_exported_bundle_verifies_offline(
 
     bundle = tmp_path / "out" / "aurora.zip"
     code, output = invoke(
+        *data_dir, "authority", "grant", "--kind", "court-order", "--issuer", "District Court",
+        "--reference", "ticket 7", "--purpose", "investigation", "--id", "ticket-7",
+        "--licences", "Restricted-TOS,Embargoed", "--json",
+    )  # fmt: skip
+    assert code == 0, output
+    assert json.loads(output)["ledger_leaf"] > 0
+    code, output = invoke(
         *data_dir, "export", "--subgraph", AURORA, "--hops", "2", "--format", "graphml",
-        "--out", str(bundle), "--purpose", "demo", "--authority", "ticket 7", *ALL, "--json",
+        "--out", str(bundle), "--authority", "ticket-7", *ALL, "--json",
     )  # fmt: skip
     assert code == 0, output
     summary = json.loads(output)
@@ -205,20 +213,20 @@ def test_claim_with_evidence_is_provable(data_dir: list[str], tmp_path: Path) ->
     evidence.write_text("Registry extract: Aurora Maritime, Valletta\n")
     code, output = invoke(
         *data_dir, "claim", AURORA, "country", "Malta", "--justification", "registry extract",
-        "--evidence", str(evidence), "--author", "ann", "--json",
+        "--evidence", str(evidence), "--author", "ann", *PURPOSE, "--json",
     )  # fmt: skip
     assert code == 0, output
     made = json.loads(output)
     assert made["value"] == "mt"
     assert made["new"] is True
-    code, output = invoke(*data_dir, "ledger", "prove", made["statement_id"], "--json")
+    code, output = invoke(*data_dir, "ledger", "prove", made["statement_id"], *PURPOSE, "--json")
     assert code == 0, output
     evidence_json = json.loads(output)
     assert evidence_json["claim"]["justification"] == "registry extract"
     assert evidence_json["claim"]["evidence"]["name"] == "extract.txt"
     assert evidence_json["leaf"]["body"]["type"] == "claim"
     code, output = invoke(*data_dir, "claim", AURORA, "country", "Malta", "--justification", "x",
-                          "--evidence", str(tmp_path / "missing.pdf"))  # fmt: skip
+                          "--evidence", str(tmp_path / "missing.pdf"), *PURPOSE)  # fmt: skip
     assert code == 1
     assert "cannot read the evidence file" in output
 
@@ -228,8 +236,9 @@ def test_prove_reports_altered_data_and_verify_catches_a_rollback(
 ) -> None:
     invoke(*data_dir, "demo", "--no-serve")
     code, output = invoke(
-        *data_dir, "claim", AURORA, "notes", "late addition", "--justification", "x", "--json"
-    )
+        *data_dir, "claim", AURORA, "notes", "late addition", "--justification", "x", *PURPOSE,
+        "--json",
+    )  # fmt: skip
     assert code == 0, output
     saved = tmp_path / "witness.note"
     code, _ = invoke(*data_dir, "ledger", "checkpoint", "--out", str(saved))

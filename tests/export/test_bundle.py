@@ -100,7 +100,12 @@ def test_a_viewer_exports_only_what_they_may_see(exporter: Exporter) -> None:
     with pytest.raises(Exception, match="not found"):
         exporter.export(request(Selection("entities", (EMBER_KITE,)), scope=public))
     manifest = json.loads(unpack(result.archive)["manifest.json"])
-    assert manifest["viewer"] == {"tenant": "default", "clearance": 0, "compartments": []}
+    assert manifest["viewer"] == {
+        "tenant": "default",
+        "clearance": 0,
+        "compartments": [],
+        "purposes": None,
+    }
     assert manifest["policy"]["decisions"][0]["rule"] == "labels"
 
 

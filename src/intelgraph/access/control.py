@@ -15,11 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from intelgraph.access.audit import Auditor
 from intelgraph.auth.errors import Forbidden
-from intelgraph.model import Entity, ViewerScope
+from intelgraph.model import Entity, StoredStatement, ViewerScope
 from intelgraph.policy.compile import scope_for
 from intelgraph.policy.engine import Decision, PolicyEngine
 from intelgraph.policy.principal import AccessRequest, Authority, Principal
-from intelgraph.policy.resources import ADMIN_ACTIONS, Resource, property_resource
+from intelgraph.policy.resources import (
+    ADMIN_ACTIONS,
+    Resource,
+    property_resource,
+    statement_resource,
+)
 from intelgraph.store.projection import caption_of
 
 if TYPE_CHECKING:
@@ -188,6 +193,30 @@ class AccessControl:
                 reasons = [_EXPLAIN.get(p, p) for p in decision.policies] or ["no policy permits"]
                 hidden.setdefault(entity_id, {})[name] = "; ".join(reasons)
         return PropertyCheck(hidden, {k: tuple(v) for k, v in shown.items()})
+
+    def reveal_statement(self, request: AccessRequest, statement: StoredStatement) -> None:
+        """A statement shown with its value (evidence, proofs): a private property's
+        statement needs Cedar's allow, and its reading is audited either way."""
+        prop = self.ontology.get(statement.schema).properties.get(statement.prop)
+        privacy = prop.privacy if prop is not None else "public"
+        if privacy not in PRIVATE_CLASSES:
+            return
+        decision = self.engine.decide(request, "read", statement_resource(statement, privacy))
+        self.auditor.read(
+            request,
+            action="read",
+            resources=[f"Statement:{statement.id}"],
+            allowed=decision.allowed,
+            policies=decision.policies,
+            reason="read of a pii/sensitive statement",
+        )
+        if not decision.allowed:
+            raise Forbidden(
+                f"statement {statement.id} holds a {privacy} value you may not see",
+                hint="name an authority binding that covers its entity for your purpose "
+                "(--authority), or ask for one",
+                details={"policies": list(decision.policies)},
+            )
 
     def redact(self, request: AccessRequest, entities: Sequence[Entity]) -> list[Entity]:
         """Entities with private properties withheld unless policy allows them; reads

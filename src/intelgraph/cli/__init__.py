@@ -8,7 +8,18 @@ from pathlib import Path
 import typer
 
 from intelgraph import __version__
-from intelgraph.cli import claims, db, explore, export, ingest, ledger, schema, setup
+from intelgraph.cli import (
+    access,
+    claims,
+    db,
+    explore,
+    export,
+    identity,
+    ingest,
+    ledger,
+    schema,
+    setup,
+)
 from intelgraph.cli.common import err_console
 from intelgraph.config import load_settings, unknown_environment
 from intelgraph.errors import ConfigError
@@ -68,6 +79,10 @@ app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(ledger.keys_app, name="keys")
+app.add_typer(identity.users_app, name="users")
+app.add_typer(identity.tokens_app, name="tokens")
+app.add_typer(access.policy_app, name="policy")
+app.add_typer(access.authority_app, name="authority")
 
 
 def main() -> None:

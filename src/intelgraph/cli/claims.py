@@ -9,13 +9,15 @@ from pathlib import Path
 import typer
 
 from intelgraph.cli.common import (
+    AsOption,
     ClearanceOption,
     CompartmentsOption,
+    PurposeOption,
     TenantOption,
     console,
     friendly_errors,
-    scope_from,
     settings_from,
+    viewer_from,
 )
 from intelgraph.cli.export import whoami
 from intelgraph.errors import InvalidInput
@@ -42,6 +44,8 @@ def claim(
     label_compartments: str | None = typer.Option(
         None, "--label-compartments", help="The claim's compartments (default: the entity's)."
     ),
+    as_user: str | None = AsOption,
+    purpose: str | None = PurposeOption,
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
@@ -59,7 +63,7 @@ def claim(
                 f"cannot read the evidence file {evidence}: {exc.strerror or exc}"
             ) from None
     made = Claim(
-        author=author or whoami(),
+        author=author or as_user or whoami(),
         entity_id=entity_id,
         prop=prop,
         value=value,
@@ -72,9 +76,16 @@ def claim(
         else tuple(c.strip() for c in label_compartments.split(",") if c.strip()),
     )
     with Platform.open(settings_from(ctx)) as platform:
-        result = assert_claim(
-            platform.store, scope_from(ctx, tenant, clearance, compartments), made
+        request = viewer_from(
+            ctx,
+            platform,
+            as_user=as_user,
+            tenant=tenant,
+            clearance=clearance,
+            compartments=compartments,
+            purpose=purpose,
         )
+        result = assert_claim(platform.store, platform.access.scope(request), made)
         platform.ledger.checkpoint()
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(result)))

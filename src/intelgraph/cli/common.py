@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import getpass
+import time
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -12,6 +14,10 @@ from rich.console import Console
 from intelgraph.config import Settings, load_settings
 from intelgraph.errors import IntelGraphError
 from intelgraph.model import ViewerScope
+
+if TYPE_CHECKING:
+    from intelgraph.platform import Platform
+    from intelgraph.policy.principal import AccessRequest
 
 console = Console()
 err_console = Console(stderr=True)
@@ -48,16 +54,86 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def scope_from(
-    ctx: typer.Context, tenant: str | None, clearance: str, compartments: str
+    ctx: typer.Context,
+    tenant: str | None,
+    clearance: str,
+    compartments: str,
+    purpose: str | None = None,
 ) -> ViewerScope:
-    """The viewer a read command runs as (tenant defaults to IG_DEFAULT_TENANT)."""
-    return ViewerScope.make(
-        tenant=tenant or settings_from(ctx).default_tenant,
-        clearance=clearance,
+    """The compiled scope of an ad-hoc local principal (bookkeeping commands: runs,
+    dead letters), built by the same policy compiler as every other read."""
+    from intelgraph.policy.compile import scope_for
+    from intelgraph.policy.principal import AccessRequest, Principal
+
+    name = f"local:{getpass.getuser()}"
+    principal = Principal.make(
+        name,
+        tenant or settings_from(ctx).default_tenant,
+        clearance,
         compartments=[c.strip() for c in compartments.split(",") if c.strip()],
+        purposes=[purpose.strip()] if purpose and purpose.strip() else [],
+        id=name,
     )
+    return scope_for(AccessRequest(principal, purpose))
 
 
+def viewer_from(
+    ctx: typer.Context,
+    platform: Platform,
+    *,
+    as_user: str | None,
+    tenant: str | None,
+    clearance: str,
+    compartments: str,
+    purpose: str | None = None,
+    authority: str | None = None,
+) -> AccessRequest:
+    """The request a CLI command makes, decided by the same policy point as the API.
+
+    ``--as USER`` acts as a stored user (the shell on the server host, which can open
+    the database, is the authentication; see docs/security.md). Without it the
+    command acts as an ad-hoc local principal with the rights the options give
+    (least privilege by default), holding only the purpose passed.
+    """
+    from intelgraph.auth.errors import AuthError
+    from intelgraph.auth.users import principal_of
+    from intelgraph.policy.principal import Principal
+
+    if as_user:
+        adhoc = tenant is not None or clearance != "UNCLASSIFIED" or compartments
+        if adhoc:
+            raise IntelGraphError(
+                "--as and --tenant/--clearance/--compartments cannot be combined",
+                hint="the user's own rights apply with --as",
+                code="invalid_input",
+            )
+        user = platform.store.identity.user_by_name(as_user)
+        if not user.active:
+            raise AuthError("user_disabled", f"user {as_user!r} is disabled")
+        principal = principal_of(user, auth_time=int(time.time()))
+    else:
+        principal = Principal.make(
+            f"local:{getpass.getuser()}",
+            tenant or settings_from(ctx).default_tenant,
+            clearance,
+            compartments=[c.strip() for c in compartments.split(",") if c.strip()],
+            purposes=[purpose.strip()] if purpose and purpose.strip() else [],
+            id=f"local:{getpass.getuser()}",
+        )
+    return platform.access.request(principal, purpose=purpose, authority=authority)
+
+
+AsOption = typer.Option(
+    None, "--as", help="Act as this user: their tenant, clearance, compartments and purposes."
+)
+PurposeOption = typer.Option(
+    None, "--purpose", help="Purpose of the request (default: the user's first purpose)."
+)
+AuthorityOption = typer.Option(
+    None,
+    "--authority",
+    help="Authority binding (warrant, order, consent) that covers private data or exports.",
+)
 TenantOption = typer.Option(
     None, "--tenant", help="Tenant whose data to read (default: IG_DEFAULT_TENANT or 'default')."
 )
@@ -71,12 +147,16 @@ CompartmentsOption = typer.Option(
 )
 
 __all__ = [
+    "AsOption",
+    "AuthorityOption",
     "ClearanceOption",
     "CompartmentsOption",
+    "PurposeOption",
     "TenantOption",
     "console",
     "err_console",
     "friendly_errors",
     "scope_from",
     "settings_from",
+    "viewer_from",
 ]

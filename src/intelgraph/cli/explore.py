@@ -10,13 +10,16 @@ import typer
 from rich.table import Table
 
 from intelgraph.cli.common import (
+    AsOption,
+    AuthorityOption,
     ClearanceOption,
     CompartmentsOption,
+    PurposeOption,
     TenantOption,
     console,
     friendly_errors,
-    scope_from,
     settings_from,
+    viewer_from,
 )
 from intelgraph.model import Entity
 from intelgraph.platform import Platform
@@ -53,6 +56,7 @@ def _entity_json(entity: Entity) -> dict[str, Any]:
         "caption": entity.caption,
         "properties": {k: list(v) for k, v in entity.properties.items()},
         "labels": [labels.to_dict() for labels in entity.labels],
+        "redactions": dict(entity.redactions),
     }
 
 
@@ -63,16 +67,28 @@ def search(
     types: str = typer.Option("", "--types", help="Comma-separated entity types to keep."),
     first: int = typer.Option(20, "--first", min=1, max=1000, help="Page size."),
     after: str | None = typer.Option(None, "--after", help="Cursor from the previous page."),
+    as_user: str | None = AsOption,
+    purpose: str | None = PurposeOption,
+    authority: str | None = AuthorityOption,
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Ranked full-text search over what the given viewer may see."""
-    scope = scope_from(ctx, tenant, clearance, compartments)
     schemata = [t.strip() for t in types.split(",") if t.strip()] or None
     with Platform.open(settings_from(ctx)) as platform:
-        page = platform.store.search(scope, query, schemata=schemata, first=first, after=after)
+        request = viewer_from(
+            ctx,
+            platform,
+            as_user=as_user,
+            tenant=tenant,
+            clearance=clearance,
+            compartments=compartments,
+            purpose=purpose,
+            authority=authority,
+        )
+        page = platform.reads.search(request, query, schemata=schemata, first=first, after=after)
     if as_json:
         body = {
             "total": page.total,
@@ -99,16 +115,28 @@ def search(
 def show(
     ctx: typer.Context,
     entity_id: str = typer.Argument(..., help="Entity id."),
+    as_user: str | None = AsOption,
+    purpose: str | None = PurposeOption,
+    authority: str | None = AuthorityOption,
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
     as_json: bool = JsonOption,
 ) -> None:
     """An entity with every statement the viewer may see and where each came from."""
-    scope = scope_from(ctx, tenant, clearance, compartments)
     with Platform.open(settings_from(ctx)) as platform:
-        entity = platform.store.entity(scope, entity_id)
-        source_names = {source.id: source.name for source in platform.store.sources(scope)}
+        request = viewer_from(
+            ctx,
+            platform,
+            as_user=as_user,
+            tenant=tenant,
+            clearance=clearance,
+            compartments=compartments,
+            purpose=purpose,
+            authority=authority,
+        )
+        entity = platform.reads.entity(request, entity_id)
+        source_names = {source.id: source.name for source in platform.reads.sources(request)}
     if as_json:
         body = _entity_json(entity)
         body["statements"] = [
@@ -145,6 +173,8 @@ def show(
             _seen(s.first_seen, s.last_seen),
         )
     console.print(table)
+    for prop, reason in sorted(entity.redactions.items()):
+        console.print(f"[yellow]{prop}: withheld[/] ({reason})")
     records = Table("record (SHA-256)", "where it was read", title="Records cited")
     for record_id, record in sorted(entity.records.items()):
         records.add_row(record_id, f"{record.uri} {record.location}".strip())
@@ -159,18 +189,30 @@ def neighbors(
     edge_types: str = typer.Option("", "--edge-types", help="Comma-separated edge types."),
     limit: int = typer.Option(50, "--limit", min=1, max=10_000),
     cursor: str | None = typer.Option(None, "--cursor", help="Cursor from the previous page."),
+    as_user: str | None = AsOption,
+    purpose: str | None = PurposeOption,
+    authority: str | None = AuthorityOption,
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
 ) -> None:
     """Edges of an entity and who is at the other end."""
-    scope = scope_from(ctx, tenant, clearance, compartments)
     types = [t.strip() for t in edge_types.split(",") if t.strip()] or None
     with Platform.open(settings_from(ctx)) as platform:
-        page = platform.store.neighbors(
-            scope, entity_id, direction=direction, edge_types=types, limit=limit, cursor=cursor
+        request = viewer_from(
+            ctx,
+            platform,
+            as_user=as_user,
+            tenant=tenant,
+            clearance=clearance,
+            compartments=compartments,
+            purpose=purpose,
+            authority=authority,
         )
-        names = platform.store.entities(scope, [n.entity_id for n in page.items])
+        page = platform.reads.neighbors(
+            request, entity_id, direction=direction, edge_types=types, limit=limit, cursor=cursor
+        )
+        names = platform.reads.entities(request, [n.entity_id for n in page.items])
     table = Table("edge", "direction")
     table.add_column("entity", no_wrap=True)
     table.add_column("caption")
@@ -191,16 +233,28 @@ def paths(
     target: str = typer.Argument(..., help="End entity id."),
     max_hops: int = typer.Option(3, "--max-hops", min=1, max=6),
     limit: int = typer.Option(10, "--limit", min=1, max=1000),
+    as_user: str | None = AsOption,
+    purpose: str | None = PurposeOption,
+    authority: str | None = AuthorityOption,
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
 ) -> None:
     """Shortest connections between two entities."""
-    scope = scope_from(ctx, tenant, clearance, compartments)
     with Platform.open(settings_from(ctx)) as platform:
-        found = platform.store.paths(scope, source, target, max_hops=max_hops, limit=limit)
+        request = viewer_from(
+            ctx,
+            platform,
+            as_user=as_user,
+            tenant=tenant,
+            clearance=clearance,
+            compartments=compartments,
+            purpose=purpose,
+            authority=authority,
+        )
+        found = platform.reads.paths(request, source, target, max_hops=max_hops, limit=limit)
         ids = {node for path in found for node in path.nodes}
-        names = platform.store.entities(scope, sorted(ids))
+        names = platform.reads.entities(request, sorted(ids))
     if not found:
         console.print(f"no path of at most {max_hops} hops visible to this viewer")
         raise typer.Exit(1)

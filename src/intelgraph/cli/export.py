@@ -8,15 +8,17 @@ from pathlib import Path
 
 import typer
 
+from intelgraph.access.exports import PolicyExportGuard
 from intelgraph.cli.common import (
+    AsOption,
     ClearanceOption,
     CompartmentsOption,
     TenantOption,
     console,
     err_console,
     friendly_errors,
-    scope_from,
     settings_from,
+    viewer_from,
 )
 from intelgraph.cli.ledger import extra_verifiers
 from intelgraph.errors import InvalidInput
@@ -44,9 +46,12 @@ def export(
     fmt: str = typer.Option("jsonl", "--format", help=f"One of {', '.join(FORMATS)}."),
     purpose: str | None = typer.Option(None, "--purpose", help="Why the data leaves."),
     authority: str | None = typer.Option(
-        None, "--authority", help="Warrant, order or agreement that allows restricted data."
+        None,
+        "--authority",
+        help="Id of the authority binding that allows restricted or private data to leave.",
     ),
     requester: str | None = typer.Option(None, "--requester", help="Who asks (default: you)."),
+    as_user: str | None = AsOption,
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
@@ -67,15 +72,26 @@ def export(
         selection = Selection("search", query=search, limit=limit)
     else:
         selection = Selection("subgraph", (str(subgraph),), hops=hops, limit=limit)
-    request = ExportRequest(
-        selection=selection,
-        format=fmt,
-        scope=scope_from(ctx, tenant, clearance, compartments),
-        requester=requester or whoami(),
-        purpose=purpose,
-        authority=authority,
-    )
     with Platform.open(settings_from(ctx)) as platform, console.status("exporting…"):
+        access = viewer_from(
+            ctx,
+            platform,
+            as_user=as_user,
+            tenant=tenant,
+            clearance=clearance,
+            compartments=compartments,
+            purpose=purpose,
+            authority=authority,
+        )
+        request = ExportRequest(
+            selection=selection,
+            format=fmt,
+            scope=platform.access.scope(access),
+            requester=requester or as_user or whoami(),
+            purpose=access.effective_purpose,
+            authority=authority,
+            guard=PolicyExportGuard(platform.access, access),
+        )
         result = Exporter(platform.store, platform.ledger).export(request)
     write_atomically(out, result.archive)
     summary = {

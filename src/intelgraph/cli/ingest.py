@@ -26,6 +26,7 @@ from intelgraph.cli.common import (
     scope_from,
     settings_from,
 )
+from intelgraph.cli.common import PurposeOption as ReadPurposeOption
 from intelgraph.cli.ingest_view import (
     letter_dict,
     print_letters,
@@ -481,10 +482,11 @@ def runs(
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
+    purpose: str | None = ReadPurposeOption,
 ) -> None:
     """List ingest runs, newest first."""
     settings = settings_from(ctx)
-    scope = scope_from(ctx, tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments, purpose)
     with Platform.open(settings) as platform:
         sid = source_id(scope.tenant, source) if source else None
         found = platform.store.ingest.runs(scope, source_id=sid, limit=limit)
@@ -499,10 +501,11 @@ def status(
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
+    purpose: str | None = ReadPurposeOption,
 ) -> None:
     """Everything recorded about one run, as JSON."""
     settings = settings_from(ctx)
-    scope = scope_from(ctx, tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments, purpose)
     with Platform.open(settings) as platform:
         run = platform.store.ingest.run(scope, run_id)
         checkpoints = platform.store.ingest.checkpoints(run_id)
@@ -526,10 +529,11 @@ def dlq_list(
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
+    purpose: str | None = ReadPurposeOption,
 ) -> None:
     """List dead letters (records that could not be loaded) with their reasons."""
     settings = settings_from(ctx)
-    scope = scope_from(ctx, tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments, purpose)
     with Platform.open(settings) as platform:
         letters = platform.store.ingest.dead_letters(
             scope,
@@ -549,10 +553,11 @@ def dlq_show(
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
+    purpose: str | None = ReadPurposeOption,
 ) -> None:
     """One dead letter with its raw record."""
     settings = settings_from(ctx)
-    scope = scope_from(ctx, tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments, purpose)
     with Platform.open(settings) as platform:
         letter = platform.store.ingest.dead_letter(scope, letter_id)
     console.print_json(json.dumps(letter_dict(letter, with_content=True)))
@@ -572,10 +577,11 @@ def dlq_replay(
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
+    purpose: str | None = ReadPurposeOption,
 ) -> None:
     """Load dead letters again (after fixing the mapping or the catalog)."""
     settings = settings_from(ctx)
-    scope = scope_from(ctx, tenant, clearance, compartments)
+    scope = scope_from(ctx, tenant, clearance, compartments, purpose)
     with Platform.open(settings) as platform:
         store = platform.store
         letters = store.ingest.dead_letters(

@@ -10,14 +10,17 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from intelgraph.cli.common import (
+    AsOption,
+    AuthorityOption,
     ClearanceOption,
     CompartmentsOption,
+    PurposeOption,
     TenantOption,
     console,
     err_console,
     friendly_errors,
-    scope_from,
     settings_from,
+    viewer_from,
 )
 from intelgraph.errors import InvalidInput
 from intelgraph.export.bundle import statement_line
@@ -150,15 +153,28 @@ def prove(
     statement_id: str = typer.Argument(
         ..., help="The statement's id, or its first 8+ digits (`intelgraph show ID --json`)."
     ),
+    as_user: str | None = AsOption,
+    purpose: str | None = PurposeOption,
+    authority: str | None = AuthorityOption,
     tenant: str | None = TenantOption,
     clearance: str = ClearanceOption,
     compartments: str = CompartmentsOption,
     as_json: bool = typer.Option(False, "--json", help="Print the evidence as JSON."),
 ) -> None:
     """Show a statement's evidence (record, source, run, leaf) and check its proofs."""
-    scope = scope_from(ctx, tenant, clearance, compartments)
     with Platform.open(settings_from(ctx)) as platform:
-        found = platform.ledger.evidence(scope, statement_id)
+        request = viewer_from(
+            ctx,
+            platform,
+            as_user=as_user,
+            tenant=tenant,
+            clearance=clearance,
+            compartments=compartments,
+            purpose=purpose,
+            authority=authority,
+        )
+        found = platform.ledger.evidence(platform.access.scope(request), statement_id)
+        platform.access.reveal_statement(request, found.statement)
         verifiers = platform.ledger.verifiers()
     try:
         found.check()

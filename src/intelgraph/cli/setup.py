@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import typer
 from rich.table import Table
 
+from intelgraph.auth.bootstrap import ensure_admin
 from intelgraph.cli.common import console, friendly_errors, settings_from
 from intelgraph.config import Settings, mask_url
+from intelgraph.demo import DEMO_COMPARTMENTS, DEMO_PURPOSES
 from intelgraph.errors import ConfigError
 from intelgraph.platform import Platform
 
@@ -24,12 +27,33 @@ def init(ctx: typer.Context) -> None:
     """Create the data directory and the embedded store (safe to run again)."""
     settings = settings_from(ctx)
     with Platform.open(settings, upgrade=True) as platform:
+        password = _bootstrap(platform)
         made = platform.ledger.checkpoint()  # creates the signing key and announces it
     console.print(
         f"[green]ready[/]: data directory [bold]{settings.data_dir}[/], "
         f"store {mask_url(settings.resolved_database_url)}, "
         f"ledger key {made.key_id}"
     )
+    _announce(password)
+
+
+def _bootstrap(platform: Platform, **rights: Any) -> str | None:
+    """The first admin, created once; its generated password is returned once."""
+    settings = platform.settings
+    platform.identity.issuer.active_key()  # the token signing key, created on first use
+    given = settings.admin_password.get_secret_value() if settings.admin_password else None
+    _, password = ensure_admin(
+        platform.store, platform.ledger, tenant=settings.default_tenant, password=given, **rights
+    )
+    return None if given else password
+
+
+def _announce(password: str | None) -> None:
+    if password:
+        console.print(
+            f"admin user [bold]admin[/] created with password [bold]{password}[/] "
+            "(shown once; change it with `intelgraph users passwd admin --password-stdin`)"
+        )
 
 
 @friendly_errors
@@ -51,6 +75,7 @@ def demo(
     with Platform.open(settings, upgrade=True) as platform:
         with console.status("generating and loading the demo investigation…"):
             summary = load_demo(platform.store, scale=scale)
+            password = _bootstrap(platform, compartments=DEMO_COMPARTMENTS, purposes=DEMO_PURPOSES)
             platform.ledger.checkpoint()
         table = Table("type", "count", title="Demo investigation loaded")
         for schema, count in summary.by_schema.items():
@@ -59,8 +84,9 @@ def demo(
         console.print(
             f"{summary.statements} statements from {summary.sources} sources "
             f"({summary.statements_new} new); try: "
-            "[bold]intelgraph search aurora --clearance SECRET --compartments FIN[/]"
+            "[bold]intelgraph search aurora --as admin --purpose aml[/]"
         )
+        _announce(password)
     if serve_after:
         _serve(settings, host, port)
 

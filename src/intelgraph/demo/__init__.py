@@ -10,8 +10,10 @@ from intelgraph.ledger.leaves import BatchLeaf
 from intelgraph.model import ViewerScope, utcnow
 from intelgraph.store import Store
 
+DEMO_COMPARTMENTS = ("FIN", "HUM", "CTI")
+DEMO_PURPOSES = ("investigation", "aml", "cti")  # the demo admin's; the first is its default
 # A reader who may see every demo label: used for the loader's summary only.
-DEMO_FULL_SCOPE = ViewerScope.make(clearance="TOP_SECRET", compartments=["FIN", "HUM", "CTI"])
+DEMO_FULL_SCOPE = ViewerScope.make(clearance="TOP_SECRET", compartments=DEMO_COMPARTMENTS)
 
 
 @dataclass(frozen=True)

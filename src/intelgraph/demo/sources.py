@@ -26,10 +26,13 @@ BANK = Source(
     name="demo-bank-reports",
     licence=LicenceClass.PROPRIETARY_CLIENT,
     retention=RetentionTier.STANDARD_365D,
-    purposes=frozenset({"aml"}),
+    purposes=frozenset({"aml", "investigation"}),
     residency="eu",
     labels=Labels.make(
-        classification="SECRET", compartments=["FIN"], purposes=["aml"], residency="eu"
+        classification="SECRET",
+        compartments=["FIN"],
+        purposes=["aml", "investigation"],
+        residency="eu",
     ),
     description="Fictional suspicious-transaction reports from a bank (financial compartment).",
 )
@@ -48,8 +51,10 @@ CTI = Source(
     name="demo-threat-feed",
     licence=LicenceClass.MIT_OK,
     retention=RetentionTier.LONG_1825D,
-    purposes=frozenset({"cti"}),
-    labels=Labels.make(classification="CONFIDENTIAL", compartments=["CTI"], purposes=["cti"]),
+    purposes=frozenset({"cti", "investigation"}),
+    labels=Labels.make(
+        classification="CONFIDENTIAL", compartments=["CTI"], purposes=["cti", "investigation"]
+    ),
     description="Fictional threat-intelligence feed: an actor, its malware and infrastructure.",
 )
 

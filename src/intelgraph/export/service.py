@@ -50,6 +50,18 @@ class AuthorityCheck(Protocol):
     def allows(self, authority: str, source: Source, purpose: str | None) -> bool: ...
 
 
+class ExportGuard(Protocol):
+    """The policy decision point as an export sees it (the access layer provides it)."""
+
+    def source_allowed(self, source_id: str, source: Source) -> tuple[bool, list[str]]:
+        """May this source's data leave? With the policies that decided."""
+        ...
+
+    def redact(self, entities: list[Entity]) -> list[Entity]:
+        """The entities without the properties (and their statements) policy withholds."""
+        ...
+
+
 class RecordedAuthority:
     """Until authority bindings exist (access issue), a named authority is accepted
     and recorded in the manifest and the ledger, where it can be audited."""
@@ -99,6 +111,7 @@ class ExportRequest:
     requester: str
     purpose: str | None = None
     authority: str | None = None
+    guard: ExportGuard | None = None  # set when a principal exports: Cedar decides
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -153,6 +166,8 @@ class Exporter:
 
     def _export(self, request: ExportRequest) -> ExportResult:
         entities = self._entities(request)
+        if request.guard is not None:
+            entities = request.guard.redact(entities)
         statements = sorted(
             (s for e in entities for s in e.statements), key=lambda s: (s.entity_id, s.id)
         )
@@ -183,7 +198,11 @@ class Exporter:
                 "tenant": request.scope.tenant,
                 "clearance": request.scope.clearance,
                 "compartments": sorted(request.scope.compartments),
+                "purposes": None
+                if request.scope.purposes is None
+                else sorted(request.scope.purposes),
             },
+            "redactions": {e.id: sorted(e.redactions) for e in entities if e.redactions},
             "policy": {"decisions": decisions},
             "counts": {
                 "entities": len(entities) - edges,
@@ -286,6 +305,30 @@ class Exporter:
         ]
         for source_id, source in sources.items():
             licence = source.licence
+            if request.guard is not None:
+                allowed, policies = request.guard.source_allowed(source_id, source)
+                if not allowed:
+                    raise ExportRefused(
+                        f"policy forbids exporting data of source {source.name!r} "
+                        f"({licence}): {', '.join(policies) or 'no policy permits it'}",
+                        hint="a Restricted-TOS or Embargoed source needs --authority naming a "
+                        "binding that lists its licence class for this purpose; see "
+                        "`intelgraph policy simulate --action export`",
+                        details={"source": source.name, "policies": policies},
+                    )
+                decisions.append(
+                    {
+                        "rule": "licence",
+                        "source": source_id,
+                        "licence": str(licence),
+                        "effect": "allow-under-authority"
+                        if licence in RESTRICTED_LICENCES
+                        else "allow",
+                        "authority": request.authority,
+                        "policies": policies,
+                    }
+                )
+                continue
             if licence not in RESTRICTED_LICENCES:
                 decisions.append(
                     {"rule": "licence", "source": source_id, "licence": str(licence),
@@ -395,6 +438,7 @@ def _check_ids(statements: Sequence[StoredStatement]) -> None:
 __all__ = [
     "RESTRICTED_LICENCES",
     "AuthorityCheck",
+    "ExportGuard",
     "ExportRefused",
     "ExportRequest",
     "ExportResult",

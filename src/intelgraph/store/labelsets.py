@@ -92,6 +92,9 @@ class LabelRegistry:
     def get(self, labelset_id: int) -> Labels:
         return self._by_id[labelset_id]
 
+    def all_ids(self) -> frozenset[int]:
+        return frozenset(self._by_id)
+
     def visible_ids(self, scope: ViewerScope) -> frozenset[int]:
         """Every label-set id the viewer may see (empty when none)."""
         cached = self._visible.get(scope)

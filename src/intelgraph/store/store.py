@@ -312,6 +312,15 @@ class Store:
             )
         return replace(entity, records=records)
 
+    def unscoped_entity(self, entity_id: str) -> Entity | None:
+        """An entity under every label set it has. For policy simulation by an operator
+        only (``intelgraph policy simulate``): never served to a viewer."""
+        with _translated("the read failed"), self._engine.connect() as connection:
+            self._sync(connection)
+            every = self._labels.all_ids()
+            found = self._reader.entities(connection, every, [entity_id])
+        return found.get(entity_id)
+
     def existing(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` exist under any labels. Bookkeeping for the audit of denied
         reads only: the answer must never reach a viewer."""
