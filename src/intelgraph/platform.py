@@ -16,7 +16,9 @@ from intelgraph.auth.jwks import RemoteJwks
 from intelgraph.auth.jwt import IssuerConfig, TokenVerifier
 from intelgraph.auth.service import IdentityService
 from intelgraph.config import Settings
+from intelgraph.ledger.leaves import entry
 from intelgraph.ledger.service import Ledger
+from intelgraph.model import utcnow
 from intelgraph.ontology import Ontology, default_ontology
 from intelgraph.policy.engine import PolicyEngine
 from intelgraph.store import Store
@@ -61,6 +63,7 @@ class Platform:
             max_auth_age_seconds=settings.fresh_auth_minutes * 60,
             platform_tenant=settings.default_tenant,
         )
+        record_policy_set(ledger, policy, by="system")
         identity = identity_service(settings, store)
         access = AccessControl(
             store, policy, Auditor(ledger), platform_tenant=settings.default_tenant
@@ -85,6 +88,26 @@ class Platform:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def record_policy_set(ledger: Ledger, policy: PolicyEngine, *, by: str) -> int | None:
+    """Log the policy set in force when it differs from the last one logged, so the
+    ledger shows which policies decided from when on."""
+    event = entry(
+        "policy-change",
+        {
+            "principal": by,
+            "action": "changePolicy",
+            "change": {
+                "op": "policy-set",
+                "digest": policy.digest(),
+                "policies": [p["id"] for p in policy.describe()],
+            },
+            "decision": "allow",
+        },
+        at=utcnow(),
+    )
+    return ledger.store.ledger.append_if_changed("policy_digest", policy.digest(), event)
 
 
 def identity_service(settings: Settings, store: Store) -> IdentityService:
@@ -124,4 +147,4 @@ def identity_service(settings: Settings, store: Store) -> IdentityService:
     )
 
 
-__all__ = ["Platform", "identity_service"]
+__all__ = ["Platform", "identity_service", "record_policy_set"]

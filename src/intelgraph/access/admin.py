@@ -21,13 +21,14 @@ from intelgraph.auth.users import check_name, new_user, principal_of
 from intelgraph.errors import InvalidInput
 from intelgraph.model import Classification, LicenceClass
 from intelgraph.policy.principal import AccessRequest, Principal
-from intelgraph.policy.resources import authority_resource, user_resource
+from intelgraph.policy.resources import authority_resource, system_resource, user_resource
 from intelgraph.store.authorities import AuthorityRow
 from intelgraph.store.identity import UserChanges, UserRow
 
 if TYPE_CHECKING:
     from intelgraph.access.control import AccessControl
     from intelgraph.auth.service import CreatedApiToken, IdentityService
+    from intelgraph.ledger.service import Ledger
 
 AUTHORITY_KINDS = ("warrant", "court-order", "consent", "licence", "other")
 MAX_AUTHORITY_DAYS = 5 * 366
@@ -177,6 +178,20 @@ class Administration:
         user = self.store.identity.user(token.user_id)
         self._require_user(request, principal_of(user), {"op": "revoke-token", "token": token_id})
         return self.store.identity.revoke_api_token(token_id)
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def rotate_ledger_key(self, request: AccessRequest, ledger: Ledger) -> tuple[Any, Any, Any]:
+        """New ledger signing key (co-signed hand-over), for a fresh admin of the platform."""
+        resource = system_resource("Ledger", self.control.platform_tenant)
+        self.control.require(request, "rotateKey", resource, change={"op": "rotate-ledger-key"})
+        return ledger.rotate_key()
+
+    def rotate_issuer_key(self, request: AccessRequest) -> str:
+        """New token-signing key; tokens signed by the old one stay valid until they expire."""
+        resource = system_resource("Ledger", self.control.platform_tenant, "issuer")
+        self.control.require(request, "rotateKey", resource, change={"op": "rotate-issuer-key"})
+        return self.identity.issuer.rotate()
 
     # -- authorities -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import replace
@@ -18,9 +19,15 @@ from intelgraph.auth.users import principal_of
 from intelgraph.cli.common import console, friendly_errors, settings_from
 from intelgraph.cli.identity import AdminOption, admin_request
 from intelgraph.errors import InvalidInput, NotFound
+from intelgraph.files import write_atomically
 from intelgraph.model import Labels, source_id
-from intelgraph.platform import Platform
-from intelgraph.policy.engine import PolicyEngine
+from intelgraph.platform import Platform, record_policy_set
+from intelgraph.policy.engine import (
+    PolicyEngine,
+    deployment_files,
+    shipped_files,
+    shipped_schema,
+)
 from intelgraph.policy.explain import advice
 from intelgraph.policy.resources import (
     ACTIONS,
@@ -151,6 +158,53 @@ def validate(
     settings = settings_from(ctx)
     engine = PolicyEngine.load(folder or settings.policy_dir)
     console.print(f"[green]valid[/]: {len(engine.statements)} policies")
+
+
+@policy_app.command("apply")
+@friendly_errors
+def apply(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A .cedar file to add to (or replace in) IG_POLICY_DIR."),
+    as_admin: str = AdminOption,
+) -> None:
+    """Validate a deployment policy with everything in force, then install it (admins only,
+    with a fresh login; logged in the ledger)."""
+    settings = settings_from(ctx)
+    folder = settings.policy_dir
+    if folder is None:
+        raise InvalidInput(
+            "no policy folder is configured", hint="set IG_POLICY_DIR to a folder for *.cedar files"
+        )
+    if file.suffix != ".cedar":
+        raise InvalidInput(f"{file} is not a .cedar file")
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {file}: {exc}") from None
+    target = folder / file.name
+    others = [(n, t) for n, t in deployment_files(folder) if Path(n).name != file.name]
+    candidate = PolicyEngine(
+        [*shipped_files(), *others, (str(target), text)],
+        shipped_schema(),
+        max_auth_age_seconds=settings.fresh_auth_minutes * 60,
+        platform_tenant=settings.default_tenant,
+    )
+    with Platform.open(settings) as platform:
+        request = admin_request(platform, as_admin)
+        change = {
+            "op": "apply",
+            "file": file.name,
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "digest": candidate.digest(),
+        }
+        resource = system_resource("Policy", settings.default_tenant)
+        platform.access.require(request, "changePolicy", resource, change=change)
+        write_atomically(target, text.encode())
+        leaf = record_policy_set(platform.ledger, candidate, by=request.principal.id)
+    console.print(
+        f"[green]installed[/] {target} ({len(candidate.statements)} policies in force); "
+        f"ledger leaf {leaf}"
+    )
 
 
 @policy_app.command("show")

@@ -22,6 +22,7 @@ from intelgraph.cli.common import (
     settings_from,
     viewer_from,
 )
+from intelgraph.cli.identity import admin_request
 from intelgraph.errors import InvalidInput
 from intelgraph.export.bundle import statement_line
 from intelgraph.files import write_atomically
@@ -305,10 +306,24 @@ def keys_show(ctx: typer.Context) -> None:
 
 @keys_app.command("rotate")
 @friendly_errors
-def keys_rotate(ctx: typer.Context) -> None:
+def keys_rotate(
+    ctx: typer.Context,
+    issuer: bool = typer.Option(
+        False, "--issuer", help="Rotate the token-signing key instead of the ledger's."
+    ),
+    as_admin: str = typer.Option("admin", "--as", help="The admin who rotates (default: admin)."),
+) -> None:
     """Replace the signing key; old checkpoints stay verifiable with the kept public key."""
     with Platform.open(settings_from(ctx)) as platform:
-        old, new, made = platform.ledger.rotate_key()
+        request = admin_request(platform, as_admin)
+        if issuer:
+            kid = platform.admin.rotate_issuer_key(request)
+            console.print(
+                f"[green]rotated[/] the token-signing key: new kid {kid}; tokens signed before "
+                "stay valid until they expire"
+            )
+            return
+        old, new, made = platform.admin.rotate_ledger_key(request, platform.ledger)
     console.print(
         f"[green]rotated[/]: {old.key_hex} → {new.key_hex}; the change is leaf "
         f"{made.size - 1} and checkpoint #{made.id} is co-signed by both keys"

@@ -10,6 +10,7 @@ line. Decisions name the policies that made them by their ``@id`` (or
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -108,8 +109,9 @@ class PolicyEngine:
         if not result.validation_passed:
             error = result.errors[0]
             where = self._statement(error.policy_id)
+            named = where.where if where.name == where.where else f"{where.name} at {where.where}"
             raise ConfigError(
-                f"policy {where.name} at {where.where} does not validate: {error.error}",
+                f"policy {named} does not validate: {error.error}",
                 hint="fix the policy or remove the file; the server does not start with it",
             )
         self._policies = cedarpy.PolicySet.from_str(self.text)
@@ -169,6 +171,10 @@ class PolicyEngine:
         names = tuple(self._statement(reason).name for reason in diagnostics.reasons)
         errors = tuple(str(error) for error in diagnostics.errors)
         return Decision(allowed=bool(result.allowed), policies=names, errors=errors)
+
+    def digest(self) -> str:
+        """SHA-256 of the policy text in force (what the ledger records when it changes)."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
 
     def describe(self) -> list[dict[str, Any]]:
         """Every policy with its id, effect and where it is defined."""

@@ -59,6 +59,29 @@ class LedgerLog:
         with self._store._write() as connection:
             return self.append_in(connection, entries)
 
+    def append_if_changed(self, key: str, value: str, event: LedgerEntry) -> int | None:
+        """Append ``event`` unless ``meta[key]`` already equals ``value``, then remember
+        ``value``; one transaction, so two processes starting together log it once."""
+        with self._store._write() as connection:
+            self._lock(connection)
+            found = connection.execute(
+                text("SELECT value FROM meta WHERE key = :key"), {"key": key}
+            ).first()
+            if found is not None and found[0] == value:
+                return None
+            (index,) = self.append_in(connection, [event])
+            if found is None:
+                connection.execute(
+                    text("INSERT INTO meta (key, value) VALUES (:key, :value)"),
+                    {"key": key, "value": value},
+                )
+            else:
+                connection.execute(
+                    text("UPDATE meta SET value = :value WHERE key = :key"),
+                    {"key": key, "value": value},
+                )
+            return index
+
     def append_in(self, connection: Connection, entries: Sequence[LedgerEntry]) -> list[int]:
         """Append inside the caller's write transaction."""
         if not entries:
