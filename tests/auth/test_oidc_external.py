@@ -168,6 +168,24 @@ def test_dropped_key_is_refused_after_the_refresh(provider: Provider, clock: Clo
     assert provider.fetches() == 2
 
 
+def test_a_withdrawn_key_stops_verifying_once_the_cache_is_old(
+    provider: Provider, clock: Clock
+) -> None:
+    jwks = RemoteJwks.from_discovery(
+        provider.url, min_refresh_seconds=REFRESH, max_age_seconds=600, clock=clock
+    )
+    verifier = TokenVerifier([IssuerConfig(provider.url, AUD, jwks)], clock=lambda: NOW)
+    old = provider.token()
+    verifier.verify(old)
+    provider.rotate("Ed25519", drop_old=True)  # the issuer withdraws the old key
+    clock.now += 599
+    assert verifier.verify(old).claims["sub"] == "alice"  # cached, still young
+    assert provider.fetches() == 1
+    clock.now += 1
+    assert code_of(verifier, old) == "token_key_unknown"  # refetched at max age
+    assert provider.fetches() == 2
+
+
 def test_a_flood_of_unknown_kids_fetches_at_most_once_per_interval(
     provider: Provider, clock: Clock
 ) -> None:

@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
 from intelgraph import __version__
-from intelgraph.api import auth_routes, ingest_push
+from intelgraph.api import auth_routes, ingest_push, scim
 from intelgraph.api.ingest_push import PushIngest
 from intelgraph.api.security import auth_error_response
 from intelgraph.auth.errors import AuthError
@@ -61,6 +62,22 @@ def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> 
             return auth_error_response(exc)
         return JSONResponse(exc.to_dict(), status_code=_STATUS.get(exc.code, 500))
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """The error model for a malformed body: where and what, never the value sent
+        (it may be a password)."""
+        problems = [
+            {"where": ".".join(str(p) for p in error.get("loc", ())), "problem": error.get("msg")}
+            for error in exc.errors()[:20]
+        ]
+        error = IntelGraphError(
+            "the request is not valid",
+            hint="; ".join(f"{p['where']}: {p['problem']}" for p in problems[:3]),
+            details={"problems": problems},
+            code="invalid_request",
+        )
+        return JSONResponse(error.to_dict(), status_code=422)
+
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         """Liveness: the process answers."""
@@ -88,6 +105,7 @@ def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> 
 
     app.include_router(ingest_push.router)
     app.include_router(auth_routes.router)
+    app.include_router(scim.router)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:

@@ -71,6 +71,10 @@ class ClaimMapping:
         if not tenant:
             raise AuthError("token_claims_invalid", "the token names no tenant")
         raw_clearance = self._get(claims, "clearance")
+        if raw_clearance is not None and (
+            isinstance(raw_clearance, bool) or not isinstance(raw_clearance, int | str)
+        ):
+            raise AuthError("token_claims_invalid", "the clearance claim is not a level")
         try:
             clearance = 0 if raw_clearance is None else Classification.parse(raw_clearance)
             auth_time = claims.get("auth_time")

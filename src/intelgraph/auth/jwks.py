@@ -121,19 +121,23 @@ def _fetch(client: httpx.Client | None, url: str, timeout: float) -> bytes:
 class RemoteJwks:
     """An issuer's ``jwks_uri``, cached and refreshed when a token names an unknown kid
     (key rotation), at most once per ``min_refresh_seconds`` so that tokens with made-up
-    kids cannot turn the verifier into a request amplifier against the issuer."""
+    kids cannot turn the verifier into a request amplifier against the issuer. The set is
+    also refetched once it is ``max_age_seconds`` old, so a key the issuer withdrew stops
+    being trusted within that time even when no token names an unknown kid."""
 
     def __init__(
         self,
         url: str,
         *,
         min_refresh_seconds: float = 30.0,
+        max_age_seconds: float = 3600.0,
         timeout: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
         client: httpx.Client | None = None,
     ) -> None:
         self.url = url
         self._min_refresh = min_refresh_seconds
+        self._max_age = max(max_age_seconds, min_refresh_seconds)
         self._timeout = timeout
         self._clock = clock
         self._client = client
@@ -147,6 +151,7 @@ class RemoteJwks:
         issuer: str,
         *,
         min_refresh_seconds: float = 30.0,
+        max_age_seconds: float = 3600.0,
         timeout: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
         client: httpx.Client | None = None,
@@ -173,12 +178,20 @@ class RemoteJwks:
         return cls(
             jwks_uri,
             min_refresh_seconds=min_refresh_seconds,
+            max_age_seconds=max_age_seconds,
             timeout=timeout,
             clock=clock,
             client=client,
         )
 
     def key_for(self, kid: str, alg: str) -> Key:
+        if self._fetched_at is not None and self._clock() - self._fetched_at >= self._max_age:
+            with self._lock:
+                if (
+                    self._fetched_at is not None
+                    and self._clock() - self._fetched_at >= self._max_age
+                ):
+                    self._refresh()
         candidates = self._keys.get(kid)
         if candidates is None:
             with self._lock:  # one refresh at a time; waiters then see its result

@@ -208,12 +208,12 @@ class IdentityService:
         principal = self.external.principal(verified.claims, issuer=verified.issuer.issuer)
         provisioned = self.store.identity.find_user(principal.name)
         if provisioned is not None:
-            if (
-                provisioned.external_id not in (None, verified.claims.get("sub"))
-                and provisioned.password_hash
-            ):
-                # A local account of the same name is not this person.
-                raise AuthError("user_unknown", "the token's user name belongs to a local account")
+            sub = verified.claims.get("sub")
+            foreign = provisioned.external_id is not None and provisioned.external_id != sub
+            local = provisioned.external_id is None and provisioned.password_hash is not None
+            if foreign or local:
+                # A local account, or another person provisioned under this name.
+                raise AuthError("user_unknown", "the token's user name belongs to another account")
             if not provisioned.active:
                 raise AuthError("user_disabled")
         return principal

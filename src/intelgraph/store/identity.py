@@ -265,6 +265,13 @@ class IdentityLog:
             found = connection.execute(delete(users).where(users.c.id == user_id)).rowcount
             if not found:
                 raise NotFound(f"no user with id {user_id!r}")
+            left = [
+                row[0]
+                for row in connection.execute(
+                    select(group_members.c.group_id).where(group_members.c.user_id == user_id)
+                )
+            ]
+            _touch_groups(connection, left)
             connection.execute(delete(group_members).where(group_members.c.user_id == user_id))
             _revoke_sessions(connection, user_id, "user-deleted")
             connection.execute(
@@ -381,6 +388,7 @@ class IdentityLog:
                 _add_member(connection, group_id, user_id)
             removed = list(remove)
             if removed:
+                _touch_users(connection, removed)
                 connection.execute(
                     delete(group_members).where(
                         group_members.c.group_id == group_id,
@@ -393,7 +401,7 @@ class IdentityLog:
         with self._store._write() as connection:
             if not connection.execute(delete(groups).where(groups.c.id == group_id)).rowcount:
                 raise NotFound(f"no group with id {group_id!r}")
-            connection.execute(delete(group_members).where(group_members.c.group_id == group_id))
+            _set_members(connection, group_id, [])
 
     # -- sessions and refresh tokens ----------------------------------------------------
 
@@ -572,12 +580,41 @@ def _group_names(connection: Connection, user_ids: Sequence[str]) -> Mapping[str
 
 
 def _set_members(connection: Connection, group_id: str, members: Iterable[str]) -> None:
+    before = {
+        row[0]
+        for row in connection.execute(
+            select(group_members.c.user_id).where(group_members.c.group_id == group_id)
+        )
+    }
+    wanted = list(dict.fromkeys(members))
     connection.execute(delete(group_members).where(group_members.c.group_id == group_id))
-    for user_id in dict.fromkeys(members):
-        _add_member(connection, group_id, user_id)
+    for user_id in wanted:
+        _add_member(connection, group_id, user_id, touch=False)
+    _touch_users(connection, before.symmetric_difference(wanted))
 
 
-def _add_member(connection: Connection, group_id: str, user_id: str) -> None:
+def _touch_users(connection: Connection, user_ids: Iterable[str]) -> None:
+    """A user's groups are part of the user: a membership change is a new version."""
+    ids = sorted(set(user_ids))
+    if ids:
+        connection.execute(
+            update(users)
+            .where(users.c.id.in_(ids))
+            .values(version=users.c.version + 1, updated_us=_now() * 1_000_000)
+        )
+
+
+def _touch_groups(connection: Connection, group_ids: Iterable[str]) -> None:
+    ids = sorted(set(group_ids))
+    if ids:
+        connection.execute(
+            update(groups)
+            .where(groups.c.id.in_(ids))
+            .values(version=groups.c.version + 1, updated_us=_now() * 1_000_000)
+        )
+
+
+def _add_member(connection: Connection, group_id: str, user_id: str, *, touch: bool = True) -> None:
     if connection.execute(select(users.c.id).where(users.c.id == user_id)).first() is None:
         raise InvalidInput(f"no user with id {user_id!r} to add to the group")
     exists = connection.execute(
@@ -587,6 +624,8 @@ def _add_member(connection: Connection, group_id: str, user_id: str) -> None:
     ).first()
     if exists is None:
         connection.execute(insert(group_members).values(group_id=group_id, user_id=user_id))
+        if touch:
+            _touch_users(connection, [user_id])
 
 
 def _revoke_session(connection: Connection, session_id: str, reason: str) -> bool:
