@@ -81,9 +81,10 @@ class Settings(BaseSettings):
         default=None, description="File holding the ledger signing key (instead of the variable)."
     )
 
-    auth_issuer: str = Field(
-        default="http://127.0.0.1:8000",
-        description="URL of the embedded token issuer (the iss of the tokens this server signs).",
+    auth_issuer: str | None = Field(
+        default=None,
+        description="URL of the embedded token issuer (the iss of the tokens this server "
+        "signs); default http://HOST:PORT of this server. Set it to the public HTTPS URL.",
     )
     auth_audience: str = Field(
         default="intelgraph", min_length=1, description="Audience (aud) access tokens must name."
@@ -144,6 +145,11 @@ class Settings(BaseSettings):
                 "(e.g. sqlite:///.intelgraph/intelgraph.db)"
             )
         return value
+
+    @property
+    def issuer_url(self) -> str:
+        """The embedded issuer's URL: configured, else this server's own address."""
+        return self.auth_issuer or f"http://{self.host}:{self.port}"
 
     def signing_key(self) -> str | None:
         """The configured ledger signing key text, if any (variable first, then file)."""

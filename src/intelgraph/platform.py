@@ -114,7 +114,7 @@ def identity_service(settings: Settings, store: Store) -> IdentityService:
     """The embedded issuer, plus the external OIDC issuer when one is configured."""
     issuer = EmbeddedIssuer(
         settings.data_dir,
-        issuer=settings.auth_issuer,
+        issuer=settings.issuer_url,
         audience=settings.auth_audience,
         access_seconds=settings.access_token_minutes * 60,
     )

@@ -242,7 +242,7 @@ def test_discovery_names_the_issuer_and_a_working_jwks_uri(
     discovery = client.get("/.well-known/openid-configuration")
     assert discovery.status_code == 200
     document = discovery.json()
-    assert document["issuer"] == platform.settings.auth_issuer
+    assert document["issuer"] == platform.settings.issuer_url == "http://testserver"
     jwks = client.get(document["jwks_uri"])
     assert jwks.status_code == 200
     token = login(client, alice, ALICE_PASSWORD)["access_token"]

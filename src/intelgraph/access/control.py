@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 PRIVATE_CLASSES = ("pii", "sensitive")
 
 _EXPLAIN = {
-    "privacy-authority": "no active authority covers this entity for this purpose",
-    "privacy-authority-statement": "no active authority covers this entity for this purpose",
+    "privacy-authority": "no active authority you hold covers this entity for this purpose",
+    "privacy-authority-statement": "no active authority you hold covers this entity for this purpose",
 }
 
 
@@ -98,7 +98,8 @@ class AccessControl:
                 f"{principal.name} does not hold the purpose {purpose!r}",
                 hint="held purposes: "
                 + (", ".join(principal.purposes) or "none")
-                + "; an admin can grant one with `intelgraph users grant --purposes`",
+                + f"; an admin can grant it: intelgraph users grant {principal.name} "
+                f"--purposes {purpose}",
                 code="purpose_not_held",
             )
         bound: Authority | None = None

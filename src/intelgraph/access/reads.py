@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 from intelgraph.errors import NotFound
 from intelgraph.model import Entity, Source, StoredStatement
 from intelgraph.policy.principal import AccessRequest
+from intelgraph.policy.resources import entity_resource
 from intelgraph.store.results import NeighborPage, Path, SearchPage, Subgraph
+
+_EXPLAINED = 20  # hidden ids whose deciding policies are looked up for the audit
 
 if TYPE_CHECKING:
     from intelgraph.access.control import AccessControl
@@ -30,11 +33,18 @@ class GuardedReads:
         self.control = control
 
     def _hidden(self, request: AccessRequest, ids: Sequence[str], error: NotFound) -> NotFound:
-        """Audit a denied read when the ids exist; the caller raises ``error`` either way."""
-        existing = self.store.existing(ids)
+        """Audit a denied read when the ids exist, naming the policies Cedar gives for
+        them; the caller raises ``error`` either way (hidden looks like absent)."""
+        existing = sorted(self.store.existing(ids))
         if existing:
+            policies: set[str] = set()
+            for entity_id in existing[:_EXPLAINED]:
+                entity = self.store.unscoped_entity(entity_id)
+                if entity is not None and entity.labels:
+                    resource = entity_resource(entity, entity.labels[0])
+                    policies.update(self.control.decide(request, "read", resource).policies)
             self.control.audit_denied_read(
-                request, [f"Entity:{i}" for i in sorted(existing)], ["label-filter"]
+                request, [f"Entity:{i}" for i in existing], sorted(policies) or ["label-filter"]
             )
         return error
 

@@ -233,9 +233,19 @@ def revoke(
 @users_app.command("passwd")
 @friendly_errors
 def passwd(
-    ctx: typer.Context, name: str = typer.Argument(...), as_admin: str = AdminOption
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the new password from standard input (required)."
+    ),
+    as_admin: str = AdminOption,
 ) -> None:
     """Set a user's password from standard input (ends its sessions)."""
+    if not password_stdin:
+        raise InvalidInput(
+            "pass the new password on standard input with --password-stdin",
+            hint="passwords never go on the command line, where shell history keeps them",
+        )
     password = _read_password(True)
     assert password is not None
     with Platform.open(settings_from(ctx)) as platform:

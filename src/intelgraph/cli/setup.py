@@ -84,7 +84,7 @@ def demo(
         console.print(
             f"{summary.statements} statements from {summary.sources} sources "
             f"({summary.statements_new} new); try: "
-            "[bold]intelgraph search aurora --as admin --purpose aml[/]"
+            "[bold]intelgraph search aurora --as admin[/]"
         )
         _announce(password)
     if serve_after:
@@ -122,6 +122,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     bind_host = host or settings.host
     bind_port = port or settings.port
     _check_port_free(bind_host, bind_port)
+    settings = settings.model_copy(update={"host": bind_host, "port": bind_port})
     platform = Platform.open(settings, upgrade=False)
     console.print(f"serving on [bold]http://{bind_host}:{bind_port}/[/] (Ctrl+C to stop)")
     try:

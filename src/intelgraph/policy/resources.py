@@ -70,7 +70,7 @@ def edge_resource(
 def property_resource(entity_id: str, name: str, privacy: str, labels: Labels) -> Resource:
     return Resource(
         "Property",
-        f"{entity_id}#{name}#{labels.key()}",
+        f"{entity_id}#{name}",
         labels,
         {"entity": entity_id, "name": name, "privacy": privacy},
     )
