@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import select
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +55,32 @@ def admin(platform: Platform) -> Admin:
 def client(platform: Platform) -> Iterator[TestClient]:
     with TestClient(create_app(platform)) as test_client:
         yield test_client
+
+
+PROVIDER = Path(__file__).with_name("oidc_provider.py")
+
+
+@contextmanager
+def oidc_provider(state_dir: Path) -> Iterator[str]:
+    """The test OpenID provider as a separate process on 127.0.0.1; yields its URL."""
+    process = subprocess.Popen(
+        [sys.executable, str(PROVIDER), "--port", "0", "--state-dir", str(state_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        line = process.stdout.readline() if ready else ""
+        if not line.startswith("READY "):
+            process.kill()
+            _, err = process.communicate(timeout=10)
+            pytest.fail(f"OIDC provider did not start: {line!r} {err}")
+        yield line.split()[1]
+    finally:
+        process.kill()
+        process.communicate(timeout=10)
 
 
 def login(client: TestClient, name: str, password: str) -> dict[str, str]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import select
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -32,9 +29,8 @@ from intelgraph.auth.users import new_user
 from intelgraph.config import load_settings
 from intelgraph.platform import Platform
 from intelgraph.store.identity import UserChanges
-from tests.auth.conftest import ADMIN_PASSWORD, bearer, login
+from tests.auth.conftest import ADMIN_PASSWORD, bearer, login, oidc_provider
 
-PROVIDER = Path(__file__).with_name("oidc_provider.py")
 AUDIENCE = "intelgraph-api"
 SUB = "5b1c0a7e-4c1d-4e8f-9a0b-0000000000aa"
 NAME = "e.external"
@@ -98,26 +94,10 @@ class Idp:
 
 @pytest.fixture
 def idp(tmp_path: Path) -> Iterator[Idp]:
-    process = subprocess.Popen(
-        [sys.executable, str(PROVIDER), "--port", "0", "--state-dir", str(tmp_path / "idp")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        line = process.stdout.readline() if ready else ""
-        if not line.startswith("READY "):
-            process.kill()
-            _, err = process.communicate(timeout=10)
-            pytest.fail(f"OIDC provider did not start: {line!r} {err}")
-        served = Idp(line.split()[1])
+    with oidc_provider(tmp_path / "idp") as url:
+        served = Idp(url)
         yield served
         served.http.close()
-    finally:
-        process.kill()
-        process.communicate(timeout=10)
 
 
 @pytest.fixture

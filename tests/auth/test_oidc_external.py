@@ -10,10 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import select
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +26,8 @@ from intelgraph.auth.errors import AuthError
 from intelgraph.auth.jwks import RemoteJwks
 from intelgraph.auth.jwt import IssuerConfig, TokenVerifier
 from intelgraph.errors import ConfigError
+from tests.auth.conftest import oidc_provider
 
-PROVIDER = Path(__file__).with_name("oidc_provider.py")
 NOW = 1_800_000_000.0
 AUD = "intelgraph"
 REFRESH = 30.0
@@ -74,26 +71,10 @@ class Provider:
 
 @pytest.fixture
 def provider(tmp_path: Path) -> Iterator[Provider]:
-    process = subprocess.Popen(
-        [sys.executable, str(PROVIDER), "--port", "0", "--state-dir", str(tmp_path / "idp")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        line = process.stdout.readline() if ready else ""
-        if not line.startswith("READY "):
-            process.kill()
-            _, err = process.communicate(timeout=10)
-            pytest.fail(f"OIDC provider did not start: {line!r} {err}")
-        served = Provider(line.split()[1])
+    with oidc_provider(tmp_path / "idp") as url:
+        served = Provider(url)
         yield served
         served.http.close()
-    finally:
-        process.kill()
-        process.communicate(timeout=10)
 
 
 @pytest.fixture

@@ -76,15 +76,7 @@ def claim(
         else tuple(c.strip() for c in label_compartments.split(",") if c.strip()),
     )
     with Platform.open(settings_from(ctx)) as platform:
-        request = viewer_from(
-            ctx,
-            platform,
-            as_user=as_user,
-            tenant=tenant,
-            clearance=clearance,
-            compartments=compartments,
-            purpose=purpose,
-        )
+        request = viewer_from(ctx, platform, as_user, tenant, clearance, compartments, purpose)
         result = assert_claim(platform.store, platform.access.scope(request), made)
         platform.ledger.checkpoint()
     if as_json:

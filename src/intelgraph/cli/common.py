@@ -80,7 +80,6 @@ def scope_from(
 def viewer_from(
     ctx: typer.Context,
     platform: Platform,
-    *,
     as_user: str | None,
     tenant: str | None,
     clearance: str,

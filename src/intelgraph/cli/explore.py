@@ -79,14 +79,7 @@ def search(
     schemata = [t.strip() for t in types.split(",") if t.strip()] or None
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(
-            ctx,
-            platform,
-            as_user=as_user,
-            tenant=tenant,
-            clearance=clearance,
-            compartments=compartments,
-            purpose=purpose,
-            authority=authority,
+            ctx, platform, as_user, tenant, clearance, compartments, purpose, authority
         )
         page = platform.reads.search(request, query, schemata=schemata, first=first, after=after)
     if as_json:
@@ -126,14 +119,7 @@ def show(
     """An entity with every statement the viewer may see and where each came from."""
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(
-            ctx,
-            platform,
-            as_user=as_user,
-            tenant=tenant,
-            clearance=clearance,
-            compartments=compartments,
-            purpose=purpose,
-            authority=authority,
+            ctx, platform, as_user, tenant, clearance, compartments, purpose, authority
         )
         entity = platform.reads.entity(request, entity_id)
         source_names = {source.id: source.name for source in platform.reads.sources(request)}
@@ -200,14 +186,7 @@ def neighbors(
     types = [t.strip() for t in edge_types.split(",") if t.strip()] or None
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(
-            ctx,
-            platform,
-            as_user=as_user,
-            tenant=tenant,
-            clearance=clearance,
-            compartments=compartments,
-            purpose=purpose,
-            authority=authority,
+            ctx, platform, as_user, tenant, clearance, compartments, purpose, authority
         )
         page = platform.reads.neighbors(
             request, entity_id, direction=direction, edge_types=types, limit=limit, cursor=cursor
@@ -243,14 +222,7 @@ def paths(
     """Shortest connections between two entities."""
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(
-            ctx,
-            platform,
-            as_user=as_user,
-            tenant=tenant,
-            clearance=clearance,
-            compartments=compartments,
-            purpose=purpose,
-            authority=authority,
+            ctx, platform, as_user, tenant, clearance, compartments, purpose, authority
         )
         found = platform.reads.paths(request, source, target, max_hops=max_hops, limit=limit)
         ids = {node for path in found for node in path.nodes}

@@ -74,14 +74,7 @@ def export(
         selection = Selection("subgraph", (str(subgraph),), hops=hops, limit=limit)
     with Platform.open(settings_from(ctx)) as platform, console.status("exporting…"):
         access = viewer_from(
-            ctx,
-            platform,
-            as_user=as_user,
-            tenant=tenant,
-            clearance=clearance,
-            compartments=compartments,
-            purpose=purpose,
-            authority=authority,
+            ctx, platform, as_user, tenant, clearance, compartments, purpose, authority
         )
         request = ExportRequest(
             selection=selection,

@@ -165,14 +165,7 @@ def prove(
     """Show a statement's evidence (record, source, run, leaf) and check its proofs."""
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(
-            ctx,
-            platform,
-            as_user=as_user,
-            tenant=tenant,
-            clearance=clearance,
-            compartments=compartments,
-            purpose=purpose,
-            authority=authority,
+            ctx, platform, as_user, tenant, clearance, compartments, purpose, authority
         )
         found = platform.ledger.evidence(platform.access.scope(request), statement_id)
         platform.access.reveal_statement(request, found.statement)
