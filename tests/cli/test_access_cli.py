@@ -243,3 +243,24 @@ def test_key_rotation_is_for_admins(data_dir: list[str]) -> None:
     assert ops[-2:] == ["rotate-issuer-key", "rotate-ledger-key"]
     code, output = invoke(*data_dir, "ledger", "verify")
     assert code == 0, output
+
+
+def test_a_broken_deployment_policy_stops_every_command(
+    data_dir: list[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "site.cedar").write_text(
+        '@id("fine")\nforbid (principal, action, resource) when { principal.admin && false };\n\n'
+        "permit (principal, action, resource) when { resource.labels.nope == 1 };\n"
+    )
+    result = runner.invoke(
+        app, [*data_dir, "search", "aurora", "--as", "admin"], env={"IG_POLICY_DIR": str(folder)}
+    )
+    assert result.exit_code == 1
+    flat = result.output.replace("\n", "")
+    assert "site.cedar:4" in flat
+    assert "does not validate" in flat
+    result = runner.invoke(app, [*data_dir, "policy", "validate", "--dir", str(folder)])
+    assert result.exit_code == 1
+    assert "site.cedar:4" in result.output.replace("\n", "")
