@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
 PRIVATE_CLASSES = ("pii", "sensitive")
 
+_NO_AUTHORITY = "no active authority you hold covers this entity for this purpose"
 _EXPLAIN = {
-    "privacy-authority": "no active authority you hold covers this entity for this purpose",
-    "privacy-authority-statement": "no active authority you hold covers this entity for this purpose",
+    "privacy-authority": _NO_AUTHORITY,
+    "privacy-authority-statement": _NO_AUTHORITY,
 }
 
 
