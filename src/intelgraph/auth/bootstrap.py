@@ -7,7 +7,7 @@ it is logged in the ledger like every admin action, by the ``system`` principal.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from intelgraph.auth.passwords import hash_password
 from intelgraph.auth.users import new_user
 from intelgraph.ledger.leaves import entry
 from intelgraph.model import Classification, utcnow
-from intelgraph.store.identity import UserRow
+from intelgraph.store.identity import UserChanges, UserRow
 
 if TYPE_CHECKING:
     from intelgraph.ledger.service import Ledger
@@ -38,7 +38,7 @@ def ensure_admin(
     absent; ``(user, None)`` when it already exists."""
     found = store.identity.find_user(name)
     if found is not None:
-        return found, None
+        return _widened(store, ledger, found, compartments, purposes), None
     chosen = password or secrets.token_urlsafe(18)
     row = new_user(
         name,
@@ -49,25 +49,51 @@ def ensure_admin(
         admin=True,
     )
     row = store.identity.add_user(replace(row, password_hash=hash_password(chosen)))
+    _log(ledger, row, {"op": "bootstrap-admin", "user": name})
+    return row, chosen
+
+
+def _widened(
+    store: Store,
+    ledger: Ledger,
+    user: UserRow,
+    compartments: Iterable[str],
+    purposes: Iterable[str],
+) -> UserRow:
+    """The demo gives the first admin the demo's compartments and purposes, also when
+    `init` created it before (logged like the creation)."""
+    more = frozenset(compartments) - user.compartments
+    extra = tuple(p for p in purposes if p not in user.purposes)
+    if not user.admin or (not more and not extra):
+        return user
+    changed = store.identity.update_user(
+        user.id,
+        UserChanges(compartments=user.compartments | more, purposes=user.purposes + extra),
+    )
+    change = {"op": "bootstrap-rights", "compartments": sorted(more), "purposes": list(extra)}
+    _log(ledger, changed, change)
+    return changed
+
+
+def _log(ledger: Ledger, user: UserRow, change: Mapping[str, object]) -> None:
     ledger.record(
         entry(
             "policy-change",
             {
                 "principal": "system",
                 "name": "system",
-                "tenant": tenant,
+                "tenant": user.tenant,
                 "purpose": None,
                 "authority": None,
                 "action": "manageUsers",
-                "target": f"User:{row.id}",
-                "change": {"op": "bootstrap-admin", "user": name},
+                "target": f"User:{user.id}",
+                "change": dict(change),
                 "decision": "allow",
                 "policies": [],
             },
             at=utcnow(),
         )
     )
-    return row, chosen
 
 
 __all__ = ["ADMIN_NAME", "ensure_admin"]
