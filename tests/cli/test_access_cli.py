@@ -264,3 +264,20 @@ def test_a_broken_deployment_policy_stops_every_command(
     result = runner.invoke(app, [*data_dir, "policy", "validate", "--dir", str(folder)])
     assert result.exit_code == 1
     assert "site.cedar:4" in result.output.replace("\n", "")
+
+
+def test_demo_after_init_gives_the_admin_the_demo_rights(tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path / "d")]
+    assert runner.invoke(app, [*data, "init"]).exit_code == 0
+    code, output = invoke(*data, "users", "show", "admin")
+    assert json.loads(output)["compartments"] == []
+    assert runner.invoke(app, [*data, "demo", "--no-serve"]).exit_code == 0
+    code, output = invoke(*data, "users", "show", "admin")
+    shown = json.loads(output)
+    assert shown["compartments"] == ["CTI", "FIN", "HUM"]
+    assert shown["purposes"] == ["investigation", "aml", "cti"]
+    ops = [leaf["change"]["op"] for leaf in leaves(data, "policy-change")]  # type: ignore[index]
+    assert ops.count("bootstrap-admin") == 1
+    assert ops.count("bootstrap-rights") == 1
+    code, output = invoke(*data, "search", "aurora", "--as", "admin", "--json")
+    assert json.loads(output)["total"] == 2
