@@ -269,10 +269,10 @@ def test_a_broken_deployment_policy_stops_every_command(
 def test_demo_after_init_gives_the_admin_the_demo_rights(tmp_path: Path) -> None:
     data = ["--data-dir", str(tmp_path / "d")]
     assert runner.invoke(app, [*data, "init"]).exit_code == 0
-    code, output = invoke(*data, "users", "show", "admin")
+    _, output = invoke(*data, "users", "show", "admin")
     assert json.loads(output)["compartments"] == []
     assert runner.invoke(app, [*data, "demo", "--no-serve"]).exit_code == 0
-    code, output = invoke(*data, "users", "show", "admin")
+    _, output = invoke(*data, "users", "show", "admin")
     shown = json.loads(output)
     assert shown["compartments"] == ["CTI", "FIN", "HUM"]
     assert shown["purposes"] == ["investigation", "aml", "cti"]
@@ -280,4 +280,5 @@ def test_demo_after_init_gives_the_admin_the_demo_rights(tmp_path: Path) -> None
     assert ops.count("bootstrap-admin") == 1
     assert ops.count("bootstrap-rights") == 1
     code, output = invoke(*data, "search", "aurora", "--as", "admin", "--json")
+    assert code == 0, output
     assert json.loads(output)["total"] == 2
