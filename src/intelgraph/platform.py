@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intelgraph.access import AccessControl, Administration, Auditor, GuardedReads
+from intelgraph.access.audit import system_request
 from intelgraph.auth.claims import ClaimMapping
 from intelgraph.auth.issuer import EmbeddedIssuer
 from intelgraph.auth.jwks import RemoteJwks
 from intelgraph.auth.jwt import IssuerConfig, TokenVerifier
 from intelgraph.auth.service import IdentityService
 from intelgraph.config import Settings
-from intelgraph.ledger.leaves import entry
 from intelgraph.ledger.service import Ledger
-from intelgraph.model import utcnow
 from intelgraph.ontology import Ontology, default_ontology
 from intelgraph.policy.engine import PolicyEngine
 from intelgraph.store import Store
@@ -63,11 +62,10 @@ class Platform:
             max_auth_age_seconds=settings.fresh_auth_minutes * 60,
             platform_tenant=settings.default_tenant,
         )
-        record_policy_set(ledger, policy, by="system")
+        auditor = Auditor(ledger)
+        auditor.policy_set(system_request(settings.default_tenant), policy)
         identity = identity_service(settings, store)
-        access = AccessControl(
-            store, policy, Auditor(ledger), platform_tenant=settings.default_tenant
-        )
+        access = AccessControl(store, policy, auditor, platform_tenant=settings.default_tenant)
         return cls(
             settings=settings,
             ontology=store.ontology,
@@ -90,26 +88,6 @@ class Platform:
         self.close()
 
 
-def record_policy_set(ledger: Ledger, policy: PolicyEngine, *, by: str) -> int | None:
-    """Log the policy set in force when it differs from the last one logged, so the
-    ledger shows which policies decided from when on."""
-    event = entry(
-        "policy-change",
-        {
-            "principal": by,
-            "action": "changePolicy",
-            "change": {
-                "op": "policy-set",
-                "digest": policy.digest(),
-                "policies": [p["id"] for p in policy.describe()],
-            },
-            "decision": "allow",
-        },
-        at=utcnow(),
-    )
-    return ledger.store.ledger.append_if_changed("policy_digest", policy.digest(), event)
-
-
 def identity_service(settings: Settings, store: Store) -> IdentityService:
     """The embedded issuer, plus the external OIDC issuer when one is configured."""
     issuer = EmbeddedIssuer(
@@ -122,10 +100,10 @@ def identity_service(settings: Settings, store: Store) -> IdentityService:
     external = None
     if settings.oidc_issuer:
         interval = settings.oidc_jwks_min_refresh_seconds
-        keys = (
+        keys = (  # discovered on the first token, not on every open
             RemoteJwks(settings.oidc_jwks_url, min_refresh_seconds=interval)
             if settings.oidc_jwks_url
-            else RemoteJwks.from_discovery(settings.oidc_issuer, min_refresh_seconds=interval)
+            else RemoteJwks(issuer=settings.oidc_issuer, min_refresh_seconds=interval)
         )
         types = tuple(t.strip() for t in settings.oidc_token_types.split(",") if t.strip())
         issuers.append(
@@ -147,4 +125,4 @@ def identity_service(settings: Settings, store: Store) -> IdentityService:
     )
 
 
-__all__ = ["Platform", "identity_service", "record_policy_set"]
+__all__ = ["Platform", "identity_service"]

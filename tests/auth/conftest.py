@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from intelgraph.access.bootstrap import ensure_admin
 from intelgraph.api import create_app
-from intelgraph.auth.bootstrap import ensure_admin
 from intelgraph.auth.users import principal_of
 from intelgraph.config import load_settings
 from intelgraph.platform import Platform

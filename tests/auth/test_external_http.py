@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from joserfc.jws import JWSRegistry
 
+from intelgraph.access.bootstrap import ensure_admin
 from intelgraph.api import create_app
-from intelgraph.auth.bootstrap import ensure_admin
 from intelgraph.auth.passwords import hash_password
 from intelgraph.auth.users import new_user
 from intelgraph.config import load_settings
@@ -308,3 +308,25 @@ def test_embedded_tokens_work_alongside(ext: Platform, idp: Idp, http: TestClien
     assert http.post("/auth/logout", headers=bearer(local)).status_code == 204
     assert refused(me(http, local)) == "token_revoked"
     assert me(http, external).status_code == 200
+
+
+def test_an_unreachable_provider_does_not_stop_the_platform(tmp_path: Path, idp: Idp) -> None:
+    """Discovery happens on the first external token, not when the platform opens: with
+    the provider down, every command still works and external tokens are refused (401)."""
+    token = idp.token()
+    settings = load_settings(
+        data_dir=tmp_path / "down",
+        auth_issuer="http://testserver",
+        oidc_issuer="http://127.0.0.1:9/unreachable",
+        oidc_audience=AUDIENCE,
+        oidc_claims=json.dumps(CLAIM_MAP),
+    )
+    with Platform.open(settings, upgrade=True) as platform:
+        assert platform.store.identity.users() == []
+        forged = token.split(".")
+        payload = json.loads(base64.urlsafe_b64decode(forged[1] + "=="))
+        payload["iss"] = "http://127.0.0.1:9/unreachable"
+        body = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+        with TestClient(create_app(platform), raise_server_exceptions=False) as client:
+            response = me(client, ".".join([forged[0], body, forged[2]]))
+        assert refused(response) == "token_key_unknown"

@@ -28,8 +28,8 @@ from joserfc.errors import SecurityWarning
 from joserfc.jwk import ECKey, Key, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
+from intelgraph.access.bootstrap import ensure_admin
 from intelgraph.api import create_app
-from intelgraph.auth.bootstrap import ensure_admin
 from intelgraph.auth.jwt import TokenVerifier
 from intelgraph.auth.users import principal_of
 from intelgraph.config import load_settings

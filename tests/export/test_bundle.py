@@ -110,20 +110,25 @@ def test_a_viewer_exports_only_what_they_may_see(exporter: Exporter) -> None:
 
 
 def test_restricted_licences_need_an_authority(exporter: Exporter) -> None:
-    with pytest.raises(ExportRefused, match="may not be exported without an authority") as caught:
+    with pytest.raises(ExportRefused, match="policy forbids exporting data of source") as caught:
         exporter.export(request(subgraph(2), authority=None))
     assert caught.value.details["licence"] in ("Restricted-TOS", "Embargoed")
+    assert caught.value.details["policies"] == ["restricted-export"]
     result = exporter.export(request(subgraph(2), authority="court order 2026/113"))
     decisions = json.loads(unpack(result.archive)["manifest.json"])["policy"]["decisions"]
     assert any(d["effect"] == "allow-under-authority" for d in decisions)
 
     class Nobody:
-        def allows(self, authority: str, source: object, purpose: str | None) -> bool:
-            return False
+        """A guard that refuses every source (as policy would, e.g. an expired warrant)."""
 
-    strict = Exporter(exporter.store, exporter.ledger, authority_check=Nobody())
-    with pytest.raises(ExportRefused, match="does not allow"):
-        strict.export(request(subgraph(2), authority="expired warrant"))
+        def source_allowed(self, source_id: str, source: object) -> tuple[bool, list[str]]:
+            return False, ["expired"]
+
+        def redact(self, entities: list[object]) -> list[object]:
+            return entities
+
+    with pytest.raises(ExportRefused, match="expired"):
+        exporter.export(request(subgraph(2), authority="expired warrant", guard=Nobody()))
 
 
 def test_bad_requests_are_refused_before_anything_is_logged(exporter: Exporter) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,8 +165,6 @@ def test_admin_actions_need_an_admin_with_a_fresh_login(
     principal: Principal, action: str, token: bool
 ) -> None:
     if token:
-        from dataclasses import replace
-
         principal = replace(principal, kind="service", scopes=frozenset(["read", "scim"]))
     kind = "Ledger" if action == "rotateKey" else "Policy"
     resource = system_resource(kind, principal.tenant)

@@ -19,7 +19,7 @@ from intelgraph.access.control import authority_of
 from intelgraph.auth.passwords import hash_password
 from intelgraph.auth.users import check_name, new_user, principal_of
 from intelgraph.errors import InvalidInput
-from intelgraph.model import Classification, LicenceClass
+from intelgraph.model import LicenceClass
 from intelgraph.policy.principal import AccessRequest, Principal
 from intelgraph.policy.resources import authority_resource, system_resource, user_resource
 from intelgraph.store.authorities import AuthorityRow
@@ -116,20 +116,15 @@ class Administration:
     def grant(self, request: AccessRequest, name: str, grant: Grant) -> UserRow:
         user = self.store.identity.user_by_name(name)
         clearance = max(user.clearance, grant.clearance if grant.clearance is not None else 0)
+        compartments = user.compartments | grant.compartments
         after = UserChanges(
             clearance=clearance,
-            compartments=user.compartments | grant.compartments,
+            compartments=compartments,
             purposes=tuple(dict.fromkeys(user.purposes + grant.purposes)),
             admin=True if grant.admin else None,
         )
-        target = principal_of(user)
-        widened = Principal(
-            id=target.id,
-            name=target.name,
-            tenant=target.tenant,
-            clearance=clearance,
-            compartments=user.compartments | grant.compartments,
-        )
+        # Decided on the user as it will be: nobody grants rights they do not hold.
+        widened = replace(principal_of(user), clearance=clearance, compartments=compartments)
         change = _grant_change("grant", name, grant)
         self._require_user(request, widened, change)
         return self.store.identity.update_user(user.id, after)
@@ -262,7 +257,7 @@ def _grant_change(op: str, name: str, grant: Grant) -> dict[str, Any]:
     return {
         "op": op,
         "user": name,
-        "clearance": None if grant.clearance is None else Classification.parse(grant.clearance),
+        "clearance": grant.clearance,
         "compartments": sorted(grant.compartments),
         "purposes": list(grant.purposes),
         "admin": grant.admin,

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from intelgraph.ledger.leaves import entry
+from intelgraph.ledger.leaves import LedgerEntry, entry
 from intelgraph.model import utcnow
-from intelgraph.policy.principal import AccessRequest
+from intelgraph.policy.principal import AccessRequest, Principal
 
 if TYPE_CHECKING:
     from intelgraph.ledger.service import Ledger
+    from intelgraph.policy.engine import PolicyEngine
 
 MAX_IDS_PER_LEAF = 1_000
 
@@ -60,14 +61,57 @@ class Auditor:
         policies: Sequence[str],
     ) -> int:
         """A ``policy-change`` leaf for an admin action, allowed or refused."""
-        fields = _who(request) | {
-            "action": action,
-            "target": target,
-            "change": dict(change),
-            "decision": "allow" if allowed else "deny",
-            "policies": sorted(set(policies)),
-        }
-        return self.ledger.record(entry("policy-change", fields, at=utcnow()))[0]
+        event = admin_entry(
+            request,
+            action=action,
+            target=target,
+            change=change,
+            allowed=allowed,
+            policies=policies,
+        )
+        return self.ledger.record(event)[0]
+
+    def policy_set(self, request: AccessRequest, policy: PolicyEngine) -> int | None:
+        """Log the policy set in force when its digest differs from the last one logged,
+        so the ledger shows which policies decided from when on; ``None`` when unchanged."""
+        event = admin_entry(
+            request,
+            action="changePolicy",
+            target="Policy:default",
+            change={
+                "op": "policy-set",
+                "digest": policy.digest(),
+                "policies": [p["id"] for p in policy.describe()],
+            },
+            allowed=True,
+            policies=(),
+        )
+        return self.ledger.store.ledger.append_if_changed("policy_digest", policy.digest(), event)
+
+
+def system_request(tenant: str) -> AccessRequest:
+    """The platform itself as the actor: bootstrap and start-up, where nobody can be asked."""
+    return AccessRequest(Principal(id="system", name="system", tenant=tenant))
+
+
+def admin_entry(
+    request: AccessRequest,
+    *,
+    action: str,
+    target: str,
+    change: Mapping[str, Any],
+    allowed: bool,
+    policies: Sequence[str],
+) -> LedgerEntry:
+    """The one shape of a ``policy-change`` leaf: who, what was asked, and the decision."""
+    fields = _who(request) | {
+        "action": action,
+        "target": target,
+        "change": dict(change),
+        "decision": "allow" if allowed else "deny",
+        "policies": sorted(set(policies)),
+    }
+    return entry("policy-change", fields, at=utcnow())
 
 
 def _who(request: AccessRequest) -> dict[str, Any]:
@@ -81,4 +125,4 @@ def _who(request: AccessRequest) -> dict[str, Any]:
     }
 
 
-__all__ = ["Auditor"]
+__all__ = ["Auditor", "admin_entry", "system_request"]

@@ -32,9 +32,9 @@ class GuardedReads:
         self.store = store
         self.control = control
 
-    def _hidden(self, request: AccessRequest, ids: Sequence[str], error: NotFound) -> NotFound:
+    def _audit_hidden(self, request: AccessRequest, ids: Sequence[str]) -> None:
         """Audit a denied read when the ids exist, naming the policies Cedar gives for
-        them; the caller raises ``error`` either way (hidden looks like absent)."""
+        them; the caller answers exactly as for absent ids either way."""
         existing = sorted(self.store.existing(ids))
         if existing:
             policies: set[str] = set()
@@ -46,34 +46,31 @@ class GuardedReads:
             self.control.audit_denied_read(
                 request, [f"Entity:{i}" for i in existing], sorted(policies) or ["label-filter"]
             )
-        return error
 
     def entity(self, request: AccessRequest, entity_id: str) -> Entity:
         scope = self.control.scope(request)
         try:
             entity = self.store.entity(scope, entity_id)
-        except NotFound as exc:
-            raise self._hidden(request, [entity_id], exc) from None
+        except NotFound:
+            self._audit_hidden(request, [entity_id])
+            raise
         return self.control.redact(request, [entity])[0]
 
     def entities(self, request: AccessRequest, ids: Sequence[str]) -> dict[str, Entity]:
         found = self.store.entities(self.control.scope(request), ids)
         missing = [i for i in ids if i not in found]
         if missing:
-            self._hidden(request, missing, NotFound("hidden"))
+            self._audit_hidden(request, missing)
         redacted = self.control.redact(request, list(found.values()))
         return {entity.id: entity for entity in redacted}
 
     def statements(self, request: AccessRequest, entity_id: str) -> list[StoredStatement]:
         """Visible statements about an entity, without those of withheld properties."""
-        scope = self.control.scope(request)
-        statements = self.store.statements(scope, entity_id)
-        if not statements:
-            self._hidden(request, [entity_id], NotFound("hidden"))
+        found = self.store.entities(self.control.scope(request), [entity_id], with_statements=True)
+        if entity_id not in found:
+            self._audit_hidden(request, [entity_id])
             return []
-        entity = self.store.entity(scope, entity_id, with_statements=False)
-        shown = self.control.redact(request, [entity])[0]
-        return [s for s in statements if s.prop not in shown.redactions]
+        return list(self.control.redact(request, [found[entity_id]])[0].statements)
 
     def search(
         self,
@@ -96,21 +93,23 @@ class GuardedReads:
     def neighbors(self, request: AccessRequest, entity_id: str, **options: object) -> NeighborPage:
         try:
             return self.store.neighbors(self.control.scope(request), entity_id, **options)  # type: ignore[arg-type]  # options are the store's keyword arguments
-        except NotFound as exc:
-            raise self._hidden(request, [entity_id], exc) from None
+        except NotFound:
+            self._audit_hidden(request, [entity_id])
+            raise
 
     def paths(
         self, request: AccessRequest, source_id: str, target_id: str, **options: object
     ) -> list[Path]:
         try:
             return self.store.paths(self.control.scope(request), source_id, target_id, **options)  # type: ignore[arg-type]  # the store's keyword arguments
-        except NotFound as exc:
-            raise self._hidden(request, [source_id, target_id], exc) from None
+        except NotFound:
+            self._audit_hidden(request, [source_id, target_id])
+            raise
 
     def subgraph(self, request: AccessRequest, ids: Sequence[str], **options: object) -> Subgraph:
         result = self.store.subgraph(self.control.scope(request), ids, **options)  # type: ignore[arg-type]  # the store's keyword arguments
         if result.missing:
-            self._hidden(request, result.missing, NotFound("hidden"))
+            self._audit_hidden(request, result.missing)
         return result
 
     def counts(self, request: AccessRequest) -> StoreStats:

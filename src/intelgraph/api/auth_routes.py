@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -29,7 +30,7 @@ class LoginThrottle:
     each guess expensive for us too, so the limit also protects the server.
     """
 
-    def __init__(self, clock: Any = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
         self._clock = clock

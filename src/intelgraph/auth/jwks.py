@@ -118,24 +118,58 @@ def _fetch(client: httpx.Client | None, url: str, timeout: float) -> bytes:
         return _get_limited(own, url, timeout)
 
 
+def discover_jwks_uri(
+    issuer: str, *, timeout: float = 5.0, client: httpx.Client | None = None
+) -> str:
+    """``jwks_uri`` from the issuer's OpenID configuration; the document must name exactly
+    ``issuer``, or tokens could be checked with another issuer's keys."""
+    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    hint = f"check the issuer URL {issuer!r} and that {url} answers"
+    try:
+        document: Any = json.loads(_fetch(client, url, timeout))
+    except (httpx.HTTPError, ValueError) as exc:
+        raise ConfigError(f"OpenID discovery failed for {issuer!r}: {exc}", hint=hint) from exc
+    if not isinstance(document, dict):
+        raise ConfigError(f"OpenID configuration at {url} is not a JSON object", hint=hint)
+    if document.get("issuer") != issuer:
+        raise ConfigError(
+            f"OpenID configuration at {url} names issuer {document.get('issuer')!r}, "
+            f"not {issuer!r}",
+            hint="configure the issuer exactly as the provider spells it (trailing slash!)",
+        )
+    jwks_uri = document.get("jwks_uri")
+    if not isinstance(jwks_uri, str) or not jwks_uri.startswith(("https://", "http://")):
+        raise ConfigError(f"OpenID configuration at {url} has no usable jwks_uri", hint=hint)
+    return jwks_uri
+
+
 class RemoteJwks:
     """An issuer's ``jwks_uri``, cached and refreshed when a token names an unknown kid
     (key rotation), at most once per ``min_refresh_seconds`` so that tokens with made-up
     kids cannot turn the verifier into a request amplifier against the issuer. The set is
     also refetched once it is ``max_age_seconds`` old, so a key the issuer withdrew stops
-    being trusted within that time even when no token names an unknown kid."""
+    being trusted within that time even when no token names an unknown kid.
+
+    Given an ``issuer`` instead of a ``url``, the JWKS location is discovered on the first
+    token, not when the platform opens: commands that verify no token never wait on, or
+    fail because of, the identity provider.
+    """
 
     def __init__(
         self,
-        url: str,
+        url: str | None = None,
         *,
+        issuer: str | None = None,
         min_refresh_seconds: float = 30.0,
         max_age_seconds: float = 3600.0,
         timeout: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
         client: httpx.Client | None = None,
     ) -> None:
+        if (url is None) == (issuer is None):
+            raise ValueError("give either the JWKS url or the issuer to discover it from")
         self.url = url
+        self._issuer = issuer
         self._min_refresh = min_refresh_seconds
         self._max_age = max(max_age_seconds, min_refresh_seconds)
         self._timeout = timeout
@@ -156,27 +190,9 @@ class RemoteJwks:
         clock: Callable[[], float] = time.monotonic,
         client: httpx.Client | None = None,
     ) -> RemoteJwks:
-        """Find ``jwks_uri`` in the issuer's OpenID configuration; the document must name
-        exactly ``issuer``, or tokens could be checked with another issuer's keys."""
-        url = issuer.rstrip("/") + "/.well-known/openid-configuration"
-        hint = f"check the issuer URL {issuer!r} and that {url} answers"
-        try:
-            document: Any = json.loads(_fetch(client, url, timeout))
-        except (httpx.HTTPError, ValueError) as exc:
-            raise ConfigError(f"OpenID discovery failed for {issuer!r}: {exc}", hint=hint) from exc
-        if not isinstance(document, dict):
-            raise ConfigError(f"OpenID configuration at {url} is not a JSON object", hint=hint)
-        if document.get("issuer") != issuer:
-            raise ConfigError(
-                f"OpenID configuration at {url} names issuer {document.get('issuer')!r}, "
-                f"not {issuer!r}",
-                hint="configure the issuer exactly as the provider spells it (trailing slash!)",
-            )
-        jwks_uri = document.get("jwks_uri")
-        if not isinstance(jwks_uri, str) or not jwks_uri.startswith(("https://", "http://")):
-            raise ConfigError(f"OpenID configuration at {url} has no usable jwks_uri", hint=hint)
+        """Discover now: a misconfigured issuer is a ConfigError here, not a refusal later."""
         return cls(
-            jwks_uri,
+            discover_jwks_uri(issuer, timeout=timeout, client=client),
             min_refresh_seconds=min_refresh_seconds,
             max_age_seconds=max_age_seconds,
             timeout=timeout,
@@ -185,32 +201,40 @@ class RemoteJwks:
         )
 
     def key_for(self, kid: str, alg: str) -> Key:
-        if self._fetched_at is not None and self._clock() - self._fetched_at >= self._max_age:
-            with self._lock:
+        if kid not in self._keys or self._older_than(self._max_age):
+            with self._lock:  # one refresh at a time; waiters then see its result
                 if (
-                    self._fetched_at is not None
-                    and self._clock() - self._fetched_at >= self._max_age
+                    self._fetched_at is None
+                    or self._older_than(self._max_age)
+                    or (kid not in self._keys and self._older_than(self._min_refresh))
                 ):
                     self._refresh()
-        candidates = self._keys.get(kid)
-        if candidates is None:
-            with self._lock:  # one refresh at a time; waiters then see its result
-                candidates = self._keys.get(kid)
-                if candidates is None and self._may_refresh():
-                    self._refresh()
-                    candidates = self._keys.get(kid)
-        return _pick(candidates or [], kid, alg)
+        return _pick(self._keys.get(kid, []), kid, alg)
 
-    def _may_refresh(self) -> bool:
-        return self._fetched_at is None or self._clock() - self._fetched_at >= self._min_refresh
+    def _older_than(self, seconds: float) -> bool:
+        return self._fetched_at is not None and self._clock() - self._fetched_at >= seconds
 
     def _refresh(self) -> None:
         """Replace the cache with the published set; on failure keep the old one."""
         self._fetched_at = self._clock()
         try:
+            if self.url is None:
+                assert self._issuer is not None
+                self.url = discover_jwks_uri(
+                    self._issuer, timeout=self._timeout, client=self._client
+                )
             self._keys = _parse_jwks(_fetch(self._client, self.url, self._timeout))
+        except ConfigError as exc:
+            _log.warning("oidc_discovery_failed", issuer=self._issuer, reason=exc.message)
         except (httpx.HTTPError, ValueError, RecursionError) as exc:
             _log.warning("jwks_fetch_failed", url=self.url, reason=str(exc))
 
 
-__all__ = ["MAX_JWKS_BYTES", "KeySource", "RemoteJwks", "StaticJwks", "key_fits"]
+__all__ = [
+    "MAX_JWKS_BYTES",
+    "KeySource",
+    "RemoteJwks",
+    "StaticJwks",
+    "discover_jwks_uri",
+    "key_fits",
+]

@@ -79,9 +79,4 @@ def principal_of(
     )
 
 
-def user_id_of(principal: Principal) -> str | None:
-    """The stored user behind a principal (None for external, unprovisioned ones)."""
-    return principal.id.removeprefix("user:") if principal.id.startswith("user:") else None
-
-
-__all__ = ["check_name", "new_user", "principal_of", "user_id_of"]
+__all__ = ["check_name", "new_user", "principal_of"]

@@ -16,12 +16,12 @@ from rich.table import Table
 from intelgraph.access.admin import AUTHORITY_KINDS
 from intelgraph.access.control import authority_of
 from intelgraph.auth.users import principal_of
-from intelgraph.cli.common import console, friendly_errors, settings_from
+from intelgraph.cli.common import console, friendly_errors, settings_from, split_names
 from intelgraph.cli.identity import AdminOption, admin_request
 from intelgraph.errors import InvalidInput, NotFound
 from intelgraph.files import write_atomically
 from intelgraph.model import Labels, source_id
-from intelgraph.platform import Platform, record_policy_set
+from intelgraph.platform import Platform
 from intelgraph.policy.engine import (
     PolicyEngine,
     deployment_files,
@@ -39,6 +39,7 @@ from intelgraph.policy.resources import (
     system_resource,
     user_resource,
 )
+from intelgraph.store.authorities import AuthorityRow
 
 policy_app = typer.Typer(help="Explain and check access decisions.")
 authority_app = typer.Typer(help="Authority bindings: warrants, court orders, consents.")
@@ -200,7 +201,7 @@ def apply(
         resource = system_resource("Policy", settings.default_tenant)
         platform.access.require(request, "changePolicy", resource, change=change)
         write_atomically(target, text.encode())
-        leaf = record_policy_set(platform.ledger, candidate, by=request.principal.id)
+        leaf = platform.access.auditor.policy_set(request, candidate)
     console.print(
         f"[green]installed[/] {target} ({len(candidate.statements)} policies in force); "
         f"ledger leaf {leaf}"
@@ -222,11 +223,7 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> N
     console.print(table)
 
 
-def _names(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def authority_dict(row: Any) -> dict[str, Any]:
+def authority_dict(row: AuthorityRow) -> dict[str, Any]:
     return {
         "id": row.id,
         "tenant": row.tenant,
@@ -266,10 +263,10 @@ def grant(
             kind=kind,
             issuer=issuer,
             reference=reference,
-            purposes=_names(purpose),
-            entities=_names(entities),
-            licences=_names(licences),
-            holders=_names(holders),
+            purposes=split_names(purpose),
+            entities=split_names(entities),
+            licences=split_names(licences),
+            holders=split_names(holders),
             days=days,
             authority_id=authority_id,
         )

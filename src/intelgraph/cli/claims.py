@@ -17,6 +17,7 @@ from intelgraph.cli.common import (
     console,
     friendly_errors,
     settings_from,
+    split_names,
     viewer_from,
 )
 from intelgraph.cli.export import whoami
@@ -71,9 +72,7 @@ def claim(
         evidence=content,
         evidence_name=evidence.name if evidence is not None else None,
         classification=classification,
-        compartments=None
-        if label_compartments is None
-        else tuple(c.strip() for c in label_compartments.split(",") if c.strip()),
+        compartments=None if label_compartments is None else tuple(split_names(label_compartments)),
     )
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(ctx, platform, as_user, tenant, clearance, compartments, purpose)

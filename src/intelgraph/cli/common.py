@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from intelgraph.auth.errors import AuthError
+from intelgraph.auth.users import principal_of
 from intelgraph.config import Settings, load_settings
-from intelgraph.errors import IntelGraphError
+from intelgraph.errors import IntelGraphError, InvalidInput
 from intelgraph.model import ViewerScope
+from intelgraph.policy.compile import scope_for
+from intelgraph.policy.principal import AccessRequest, Principal
 
 if TYPE_CHECKING:
     from intelgraph.platform import Platform
-    from intelgraph.policy.principal import AccessRequest
 
 console = Console()
 err_console = Console(stderr=True)
@@ -53,6 +56,27 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def split_names(text: str | None) -> list[str]:
+    """``"a, b,,c"`` → ``["a", "b", "c"]``: how every comma-separated option is read."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def local_principal(
+    ctx: typer.Context, tenant: str | None, clearance: str, compartments: str, purpose: str | None
+) -> Principal:
+    """The ad-hoc local principal of a command run without ``--as``: exactly the rights
+    the options give (least privilege by default), holding only the purpose passed."""
+    name = f"local:{getpass.getuser()}"
+    return Principal.make(
+        name,
+        tenant or settings_from(ctx).default_tenant,
+        clearance,
+        compartments=split_names(compartments),
+        purposes=split_names(purpose),
+        id=name,
+    )
+
+
 def scope_from(
     ctx: typer.Context,
     tenant: str | None,
@@ -62,18 +86,7 @@ def scope_from(
 ) -> ViewerScope:
     """The compiled scope of an ad-hoc local principal (bookkeeping commands: runs,
     dead letters), built by the same policy compiler as every other read."""
-    from intelgraph.policy.compile import scope_for
-    from intelgraph.policy.principal import AccessRequest, Principal
-
-    name = f"local:{getpass.getuser()}"
-    principal = Principal.make(
-        name,
-        tenant or settings_from(ctx).default_tenant,
-        clearance,
-        compartments=[c.strip() for c in compartments.split(",") if c.strip()],
-        purposes=[purpose.strip()] if purpose and purpose.strip() else [],
-        id=name,
-    )
+    principal = local_principal(ctx, tenant, clearance, compartments, purpose)
     return scope_for(AccessRequest(principal, purpose))
 
 
@@ -90,35 +103,21 @@ def viewer_from(
     """The request a CLI command makes, decided by the same policy point as the API.
 
     ``--as USER`` acts as a stored user (the shell on the server host, which can open
-    the database, is the authentication; see docs/security.md). Without it the
-    command acts as an ad-hoc local principal with the rights the options give
-    (least privilege by default), holding only the purpose passed.
+    the database, is the authentication; see docs/security.md); without it, as the
+    ad-hoc :func:`local_principal`.
     """
-    from intelgraph.auth.errors import AuthError
-    from intelgraph.auth.users import principal_of
-    from intelgraph.policy.principal import Principal
-
-    if as_user:
-        adhoc = tenant is not None or clearance != "UNCLASSIFIED" or compartments
-        if adhoc:
-            raise IntelGraphError(
-                "--as and --tenant/--clearance/--compartments cannot be combined",
-                hint="the user's own rights apply with --as",
-                code="invalid_input",
-            )
-        user = platform.store.identity.user_by_name(as_user)
-        if not user.active:
-            raise AuthError("user_disabled", f"user {as_user!r} is disabled")
-        principal = principal_of(user, auth_time=int(time.time()))
-    else:
-        principal = Principal.make(
-            f"local:{getpass.getuser()}",
-            tenant or settings_from(ctx).default_tenant,
-            clearance,
-            compartments=[c.strip() for c in compartments.split(",") if c.strip()],
-            purposes=[purpose.strip()] if purpose and purpose.strip() else [],
-            id=f"local:{getpass.getuser()}",
+    if not as_user:
+        principal = local_principal(ctx, tenant, clearance, compartments, purpose)
+        return platform.access.request(principal, purpose=purpose, authority=authority)
+    if tenant is not None or clearance != "UNCLASSIFIED" or compartments:
+        raise InvalidInput(
+            "--as and --tenant/--clearance/--compartments cannot be combined",
+            hint="the user's own rights apply with --as",
         )
+    user = platform.store.identity.user_by_name(as_user)
+    if not user.active:
+        raise AuthError("user_disabled", f"user {as_user!r} is disabled")
+    principal = principal_of(user, auth_time=int(time.time()))
     return platform.access.request(principal, purpose=purpose, authority=authority)
 
 
@@ -155,7 +154,9 @@ __all__ = [
     "console",
     "err_console",
     "friendly_errors",
+    "local_principal",
     "scope_from",
     "settings_from",
+    "split_names",
     "viewer_from",
 ]

@@ -19,6 +19,7 @@ from intelgraph.cli.common import (
     console,
     friendly_errors,
     settings_from,
+    split_names,
     viewer_from,
 )
 from intelgraph.model import Entity
@@ -76,7 +77,7 @@ def search(
     as_json: bool = JsonOption,
 ) -> None:
     """Ranked full-text search over what the given viewer may see."""
-    schemata = [t.strip() for t in types.split(",") if t.strip()] or None
+    schemata = split_names(types) or None
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(
             ctx, platform, as_user, tenant, clearance, compartments, purpose, authority
@@ -183,7 +184,7 @@ def neighbors(
     compartments: str = CompartmentsOption,
 ) -> None:
     """Edges of an entity and who is at the other end."""
-    types = [t.strip() for t in edge_types.split(",") if t.strip()] or None
+    types = split_names(edge_types) or None
     with Platform.open(settings_from(ctx)) as platform:
         request = viewer_from(
             ctx, platform, as_user, tenant, clearance, compartments, purpose, authority

@@ -18,6 +18,7 @@ from intelgraph.cli.common import (
     err_console,
     friendly_errors,
     settings_from,
+    split_names,
     viewer_from,
 )
 from intelgraph.cli.ledger import extra_verifiers
@@ -65,9 +66,7 @@ def export(
             "choose what to export with exactly one of --entities, --search, --subgraph"
         )
     if entities:
-        selection = Selection(
-            "entities", tuple(i.strip() for i in entities.split(",") if i.strip()), limit=limit
-        )
+        selection = Selection("entities", tuple(split_names(entities)), limit=limit)
     elif search:
         selection = Selection("search", query=search, limit=limit)
     else:

@@ -17,10 +17,10 @@ import typer
 from rich.table import Table
 
 from intelgraph.access.admin import Grant
-from intelgraph.auth.bootstrap import ADMIN_NAME
+from intelgraph.access.bootstrap import ADMIN_NAME
 from intelgraph.auth.errors import AuthError
 from intelgraph.auth.users import principal_of
-from intelgraph.cli.common import console, friendly_errors, settings_from
+from intelgraph.cli.common import console, friendly_errors, settings_from, split_names
 from intelgraph.errors import InvalidInput
 from intelgraph.model import Classification
 from intelgraph.platform import Platform
@@ -40,10 +40,6 @@ def admin_request(platform: Platform, name: str) -> AccessRequest:
     if not user.active:
         raise AuthError("user_disabled", f"user {name!r} is disabled")
     return platform.access.request(principal_of(user, auth_time=int(time.time())))
-
-
-def _names(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 def _read_password(prompt: bool) -> str | None:
@@ -104,8 +100,8 @@ def add(
             name,
             tenant=tenant or platform.settings.default_tenant,
             clearance=clearance,
-            compartments=_names(compartments),
-            purposes=_names(purposes),
+            compartments=split_names(compartments),
+            purposes=split_names(purposes),
             admin=admin,
             password=password,
             display_name=display_name,
@@ -181,8 +177,8 @@ def enable(
 
 def _grant(clearance: str | None, compartments: str, purposes: str, admin: bool) -> Grant:
     return Grant(
-        compartments=frozenset(_names(compartments)),
-        purposes=tuple(_names(purposes)),
+        compartments=frozenset(split_names(compartments)),
+        purposes=tuple(split_names(purposes)),
         clearance=None if clearance is None else Classification.parse(clearance),
         admin=admin or None,
     )
@@ -274,7 +270,7 @@ def create_token(
     """Create an API token; the secret is printed once and stored only as a hash."""
     with Platform.open(settings_from(ctx)) as platform:
         created = platform.admin.create_token(
-            admin_request(platform, as_admin), user or as_admin, name, _names(scope), days=days
+            admin_request(platform, as_admin), user or as_admin, name, split_names(scope), days=days
         )
     expires = datetime.fromtimestamp(created.row.expires, UTC).isoformat()
     if as_json:

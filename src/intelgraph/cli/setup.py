@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from intelgraph.auth.bootstrap import ensure_admin
+from intelgraph.access.bootstrap import ensure_admin
 from intelgraph.cli.common import console, friendly_errors, settings_from
 from intelgraph.config import Settings, mask_url
 from intelgraph.demo import DEMO_COMPARTMENTS, DEMO_PURPOSES

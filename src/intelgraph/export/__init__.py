@@ -2,11 +2,12 @@
 
 from intelgraph.export.formats import FORMATS, ExportData, write_format
 from intelgraph.export.service import (
-    AuthorityCheck,
     Exporter,
+    ExportGuard,
     ExportRefused,
     ExportRequest,
     ExportResult,
+    LicenceGate,
     Selection,
 )
 from intelgraph.export.verify import EXIT_CODES, BundleInvalid, BundleReport, verify_bundle
@@ -14,14 +15,15 @@ from intelgraph.export.verify import EXIT_CODES, BundleInvalid, BundleReport, ve
 __all__ = [
     "EXIT_CODES",
     "FORMATS",
-    "AuthorityCheck",
     "BundleInvalid",
     "BundleReport",
     "ExportData",
+    "ExportGuard",
     "ExportRefused",
     "ExportRequest",
     "ExportResult",
     "Exporter",
+    "LicenceGate",
     "Selection",
     "verify_bundle",
     "write_format",

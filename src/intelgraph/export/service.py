@@ -1,10 +1,11 @@
 """Build a signed export bundle for one viewer, and log the export in the ledger.
 
 Everything read goes through the viewer's scope, so nothing above their
-clearance or outside their compartments can leave. Sources licensed
-``Embargoed`` or ``Restricted-TOS`` are refused unless an authority is given
-that allows the export; the access issue plugs its authority bindings in as
-an :class:`AuthorityCheck`.
+clearance or outside their compartments can leave. Each source of the data is
+decided by an :class:`ExportGuard`: for a principal, the access layer's (Cedar:
+licence, authority binding, token scope; private values withheld); for trusted
+library callers that pass only a scope, :class:`LicenceGate` (``Embargoed`` and
+``Restricted-TOS`` sources need a named authority, which is recorded).
 """
 
 from __future__ import annotations
@@ -46,10 +47,6 @@ class ExportRefused(IntelGraphError):
     code = "export_refused"
 
 
-class AuthorityCheck(Protocol):
-    def allows(self, authority: str, source: Source, purpose: str | None) -> bool: ...
-
-
 class ExportGuard(Protocol):
     """The policy decision point as an export sees it (the access layer provides it)."""
 
@@ -62,12 +59,22 @@ class ExportGuard(Protocol):
         ...
 
 
-class RecordedAuthority:
-    """Until authority bindings exist (access issue), a named authority is accepted
-    and recorded in the manifest and the ledger, where it can be audited."""
+@dataclass(frozen=True, slots=True)
+class LicenceGate:
+    """The guard of a trusted caller with no principal: restrictive licences need a
+    named authority, recorded in the manifest and the ledger; nothing is redacted."""
 
-    def allows(self, authority: str, source: Source, purpose: str | None) -> bool:
-        return bool(authority.strip())
+    authority: str | None
+
+    def source_allowed(self, source_id: str, source: Source) -> tuple[bool, list[str]]:
+        if source.licence not in RESTRICTED_LICENCES:
+            return True, ["licence-open"]
+        if self.authority is None or not self.authority.strip():
+            return False, ["restricted-export"]
+        return True, ["recorded-authority"]
+
+    def redact(self, entities: list[Entity]) -> list[Entity]:
+        return entities
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +118,7 @@ class ExportRequest:
     requester: str
     purpose: str | None = None
     authority: str | None = None
-    guard: ExportGuard | None = None  # set when a principal exports: Cedar decides
+    guard: ExportGuard | None = None  # a principal's (Cedar); default: LicenceGate(authority)
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -134,12 +141,9 @@ class ExportResult:
 
 
 class Exporter:
-    def __init__(
-        self, store: Store, ledger: Ledger, authority_check: AuthorityCheck | None = None
-    ) -> None:
+    def __init__(self, store: Store, ledger: Ledger) -> None:
         self.store = store
         self.ledger = ledger
-        self.authority_check = authority_check or RecordedAuthority()
 
     def export(self, request: ExportRequest) -> ExportResult:
         """Build, sign and log the bundle; a refusal is logged too, then raised."""
@@ -165,9 +169,8 @@ class Exporter:
         )
 
     def _export(self, request: ExportRequest) -> ExportResult:
-        entities = self._entities(request)
-        if request.guard is not None:
-            entities = request.guard.redact(entities)
+        guard = request.guard or LicenceGate(request.authority)
+        entities = guard.redact(self._entities(request))
         statements = sorted(
             (s for e in entities for s in e.statements), key=lambda s: (s.entity_id, s.id)
         )
@@ -178,7 +181,7 @@ class Exporter:
                 hint="check the ids or query, and your clearance and compartments",
             )
         sources = {sid: self.store.source(sid) for sid in sorted({s.source_id for s in statements})}
-        decisions = self._decisions(request, sources)
+        decisions = self._decisions(request, guard, sources)
         checkpoint = self.ledger.checkpoint()
         batches = self._proofs(statements, checkpoint.size)
         records = self.store.records(request.scope, [s.record_id for s in statements])
@@ -293,7 +296,7 @@ class Exporter:
         return [found[i] for i in sorted(found)]
 
     def _decisions(
-        self, request: ExportRequest, sources: dict[str, Source]
+        self, request: ExportRequest, guard: ExportGuard, sources: dict[str, Source]
     ) -> list[dict[str, Any]]:
         decisions: list[dict[str, Any]] = [
             {
@@ -305,57 +308,26 @@ class Exporter:
         ]
         for source_id, source in sources.items():
             licence = source.licence
-            if request.guard is not None:
-                allowed, policies = request.guard.source_allowed(source_id, source)
-                if not allowed:
-                    raise ExportRefused(
-                        f"policy forbids exporting data of source {source.name!r} "
-                        f"({licence}): {', '.join(policies) or 'no policy permits it'}",
-                        hint="a Restricted-TOS or Embargoed source needs --authority naming a "
-                        "binding that lists its licence class for this purpose; see "
-                        "`intelgraph policy simulate --action export`",
-                        details={"source": source.name, "policies": policies},
-                    )
-                decisions.append(
-                    {
-                        "rule": "licence",
-                        "source": source_id,
-                        "licence": str(licence),
-                        "effect": "allow-under-authority"
-                        if licence in RESTRICTED_LICENCES
-                        else "allow",
-                        "authority": request.authority,
-                        "policies": policies,
-                    }
-                )
-                continue
-            if licence not in RESTRICTED_LICENCES:
-                decisions.append(
-                    {"rule": "licence", "source": source_id, "licence": str(licence),
-                     "effect": "allow"}
-                )  # fmt: skip
-                continue
-            if request.authority is None:
+            allowed, policies = guard.source_allowed(source_id, source)
+            if not allowed:
                 raise ExportRefused(
-                    f"source {source.name!r} is licensed {licence}: its data may not be "
-                    "exported without an authority",
-                    hint="pass --authority REF naming the warrant, order or agreement that "
-                    "allows it, or leave that source out of the selection",
-                    details={"source": source.name, "licence": str(licence)},
-                )
-            if not self.authority_check.allows(request.authority, source, request.purpose):
-                raise ExportRefused(
-                    f"authority {request.authority!r} does not allow exporting source "
-                    f"{source.name!r} ({licence})",
-                    hint="ask for an authority that covers this source and purpose",
+                    f"policy forbids exporting data of source {source.name!r} "
+                    f"({licence}): {', '.join(policies) or 'no policy permits it'}",
+                    hint="a Restricted-TOS or Embargoed source needs --authority naming a "
+                    "binding that lists its licence class for this purpose; see "
+                    "`intelgraph policy simulate --action export`",
+                    details={"source": source.name, "licence": str(licence), "policies": policies},
                 )
             decisions.append(
                 {
                     "rule": "licence",
                     "source": source_id,
                     "licence": str(licence),
-                    "effect": "allow-under-authority",
+                    "effect": "allow-under-authority"
+                    if licence in RESTRICTED_LICENCES
+                    else "allow",
                     "authority": request.authority,
+                    "policies": policies,
                 }
             )
         return decisions
@@ -437,12 +409,11 @@ def _check_ids(statements: Sequence[StoredStatement]) -> None:
 
 __all__ = [
     "RESTRICTED_LICENCES",
-    "AuthorityCheck",
     "ExportGuard",
     "ExportRefused",
     "ExportRequest",
     "ExportResult",
     "Exporter",
-    "RecordedAuthority",
+    "LicenceGate",
     "Selection",
 ]

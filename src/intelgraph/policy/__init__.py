@@ -10,13 +10,12 @@ Cedar a differential test checks.
 from intelgraph.policy.compile import NO_ACCESS, scope_for
 from intelgraph.policy.engine import Decision, PolicyEngine
 from intelgraph.policy.principal import SCOPES, AccessRequest, Authority, Principal
-from intelgraph.policy.resources import ACTIONS, ADMIN_ACTIONS, RESOURCE_TYPES, Resource
+from intelgraph.policy.resources import ACTIONS, ADMIN_ACTIONS, Resource
 
 __all__ = [
     "ACTIONS",
     "ADMIN_ACTIONS",
     "NO_ACCESS",
-    "RESOURCE_TYPES",
     "SCOPES",
     "AccessRequest",
     "Authority",

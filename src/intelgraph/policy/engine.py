@@ -30,7 +30,7 @@ from intelgraph.policy.resources import (
     principal_entity,
     resource_entities,
 )
-from intelgraph.policy.source import PolicyStatement, split_policies
+from intelgraph.policy.source import PolicyStatement, split_policies, syntax_error
 
 SCHEMA_FILE = "intelgraph.cedarschema"
 
@@ -105,6 +105,10 @@ class PolicyEngine:
         except ValueError as exc:
             raise ConfigError(f"the Cedar schema does not parse: {exc}") from None
         self.text = "\n".join(statement.text for statement in statements)
+        try:
+            self._policies = cedarpy.PolicySet.from_str(self.text)
+        except ValueError as exc:
+            raise syntax_error(statements, exc) from None
         result = cedarpy.validate_policies(self.text, self._schema)
         if not result.validation_passed:
             error = result.errors[0]
@@ -114,7 +118,6 @@ class PolicyEngine:
                 f"policy {named} does not validate: {error.error}",
                 hint="fix the policy or remove the file; the server does not start with it",
             )
-        self._policies = cedarpy.PolicySet.from_str(self.text)
 
     @classmethod
     def load(

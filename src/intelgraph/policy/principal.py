@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from intelgraph.errors import InvalidInput
@@ -95,9 +95,6 @@ class Principal:
     def default_purpose(self) -> str | None:
         return self.purposes[0] if self.purposes else None
 
-    def with_login(self, auth_time: int) -> Principal:
-        return replace(self, auth_time=auth_time)
-
 
 @dataclass(frozen=True, slots=True)
 class Authority:
@@ -121,9 +118,6 @@ class Authority:
     not_before: int = 0
     expires: int = 0
     revoked: bool = False
-
-    def active_at(self, now: int) -> bool:
-        return not self.revoked and self.not_before <= now < self.expires
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,20 +15,6 @@ from typing import Any
 from intelgraph.model import Entity, Labels, Source, StoredStatement
 from intelgraph.policy.principal import AccessRequest, Authority, Principal
 
-RESOURCE_TYPES = (
-    "Entity",
-    "Edge",
-    "Statement",
-    "Property",
-    "Source",
-    "Export",
-    "Ledger",
-    "Policy",
-    "User",
-    "UserGroup",
-    "Authority",
-)
-READ_ACTIONS = ("read",)
 ACTIONS = (
     "read",
     "export",
@@ -163,11 +149,7 @@ def principal_entity(principal: Principal) -> dict[str, Any]:
 
 def resource_entities(resource: Resource) -> list[dict[str, Any]]:
     """The Cedar entities describing ``resource`` (and, for an edge, its ends)."""
-    attrs: dict[str, Any] = {"labels": _labels(resource.labels)}
-    if resource.type == "User":
-        attrs = {**dict(resource.attrs), "labels": _labels(resource.labels)}
-    else:
-        attrs.update(resource.attrs)
+    attrs: dict[str, Any] = {**resource.attrs, "labels": _labels(resource.labels)}
     out = []
     if resource.type == "Edge":
         assert resource.source is not None
@@ -201,7 +183,6 @@ def context(request: AccessRequest, max_auth_age: int, platform_tenant: str) -> 
 __all__ = [
     "ACTIONS",
     "ADMIN_ACTIONS",
-    "RESOURCE_TYPES",
     "Resource",
     "authority_entity",
     "authority_resource",

@@ -33,16 +33,10 @@ class PolicyStatement:
 
 
 def split_policies(file: str, text: str) -> list[PolicyStatement]:
-    """Every policy in ``text``; a syntax error raises ConfigError naming file:line."""
+    """Every policy in ``text`` (split only: Cedar parses the whole set once, and
+    :func:`syntax_error` finds the culprit when that fails)."""
     out = []
     for line, body in _statements(file, text):
-        try:
-            cedarpy.PolicySet.from_str(body)
-        except ValueError as exc:
-            raise ConfigError(
-                f"{file}:{line}: the policy does not parse: {exc}",
-                hint="fix the policy; the server does not start with a broken policy",
-            ) from None
         found = _ID.search(body)
         effect = _EFFECT.search(_strip_annotations(body))
         out.append(
@@ -55,6 +49,20 @@ def split_policies(file: str, text: str) -> list[PolicyStatement]:
             )
         )
     return out
+
+
+def syntax_error(statements: list[PolicyStatement], error: ValueError) -> ConfigError:
+    """The set failed to parse: parse its policies one by one to name file and line,
+    since Cedar's own message carries no location."""
+    for statement in statements:
+        try:
+            cedarpy.PolicySet.from_str(statement.text)
+        except ValueError as exc:
+            return ConfigError(
+                f"{statement.where}: the policy does not parse: {exc}",
+                hint="fix the policy; the server does not start with a broken policy",
+            )
+    return ConfigError(f"the policies do not parse: {error}")
 
 
 def _strip_annotations(body: str) -> str:
@@ -112,4 +120,4 @@ def _skip_string(text: str, i: int, file: str, line: int) -> int:
     raise ConfigError(f"{file}:{line}: unterminated string", hint="close the string with '\"'")
 
 
-__all__ = ["PolicyStatement", "split_policies"]
+__all__ = ["PolicyStatement", "split_policies", "syntax_error"]

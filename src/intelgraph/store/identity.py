@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from intelgraph.errors import Conflict, InvalidInput, NotFound
@@ -216,13 +216,6 @@ class IdentityLog:
         if external_id is not None:
             conditions.append(users.c.external_id == external_id)
         return self._users(and_(True, *conditions), offset=offset, limit=limit)
-
-    def count_users(self, *, tenant: str | None = None) -> int:
-        query = select(func.count()).select_from(users)
-        if tenant is not None:
-            query = query.where(users.c.tenant == tenant)
-        with self._store._read_all() as connection:
-            return int(connection.execute(query).scalar_one())
 
     def _users(self, condition: Any, *, offset: int = 0, limit: int = _MAX_LIST) -> list[UserRow]:
         query = select(users).where(condition).order_by(users.c.name).offset(offset).limit(limit)

@@ -61,7 +61,14 @@ class LedgerLog:
 
     def append_if_changed(self, key: str, value: str, event: LedgerEntry) -> int | None:
         """Append ``event`` unless ``meta[key]`` already equals ``value``, then remember
-        ``value``; one transaction, so two processes starting together log it once."""
+        ``value``; one transaction, so two processes starting together log it once.
+        The common case (nothing changed) is a plain read: no write lock at start-up."""
+        with self._store._read_all() as connection:
+            found = connection.execute(
+                text("SELECT value FROM meta WHERE key = :key"), {"key": key}
+            ).first()
+        if found is not None and found[0] == value:
+            return None
         with self._store._write() as connection:
             self._lock(connection)
             found = connection.execute(

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from intelgraph.access.audit import Auditor, system_request
 from intelgraph.auth.passwords import hash_password
 from intelgraph.auth.users import new_user
-from intelgraph.ledger.leaves import entry
-from intelgraph.model import Classification, utcnow
+from intelgraph.model import Classification
 from intelgraph.store.identity import UserChanges, UserRow
 
 if TYPE_CHECKING:
@@ -76,23 +76,13 @@ def _widened(
 
 
 def _log(ledger: Ledger, user: UserRow, change: Mapping[str, object]) -> None:
-    ledger.record(
-        entry(
-            "policy-change",
-            {
-                "principal": "system",
-                "name": "system",
-                "tenant": user.tenant,
-                "purpose": None,
-                "authority": None,
-                "action": "manageUsers",
-                "target": f"User:{user.id}",
-                "change": dict(change),
-                "decision": "allow",
-                "policies": [],
-            },
-            at=utcnow(),
-        )
+    Auditor(ledger).admin(
+        system_request(user.tenant),
+        action="manageUsers",
+        target=f"User:{user.id}",
+        change=change,
+        allowed=True,
+        policies=(),
     )
 
 
