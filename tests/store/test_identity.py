@@ -107,7 +107,7 @@ def test_authorities_are_logged_when_granted_and_revoked(store: Store) -> None:
         issuer="court",
         reference="1/26",
         purposes=frozenset({"aml"}),
-        entities=frozenset({"e1", "e2"}),
+        entities=frozenset({"person-alpha", "person-beta"}),
         licences=frozenset(),
         holders=frozenset({"ann"}),
         not_before=now,
@@ -115,7 +115,7 @@ def test_authorities_are_logged_when_granted_and_revoked(store: Store) -> None:
         created_by="user:x",
     )
     granted, leaf = store.authorities.grant(row)
-    assert granted.entities == {"e1", "e2"}
+    assert granted.entities == {"person-alpha", "person-beta"}
     with pytest.raises(Conflict):
         store.authorities.grant(row)
     revoked, second = store.authorities.revoke("w-1", by="user:y")
@@ -126,8 +126,8 @@ def test_authorities_are_logged_when_granted_and_revoked(store: Store) -> None:
     bodies = [json.loads(store.ledger.leaf(i)) for i in (leaf, second)]
     assert [b["action"] for b in bodies] == ["granted", "revoked"]
     assert bodies[0]["digest"] == bodies[1]["digest"] == row.digest()
-    assert "e1" not in json.dumps(bodies)  # the leaf holds the digest, not the list
+    assert "person-alpha" not in json.dumps(bodies)  # the leaf holds the digest, not the list
     assert store.authorities.listed("t1") == [revoked]
     assert store.authorities.listed("t2") == []
-    changed = replace(row, entities=frozenset({"e3"}))
+    changed = replace(row, entities=frozenset({"person-gamma"}))
     assert changed.digest() != row.digest()
