@@ -132,6 +132,46 @@ class Settings(BaseSettings):
     policy_dir: Path | None = Field(
         default=None, description="Folder of extra Cedar policies (*.cedar) for this deployment."
     )
+    graphql_persisted: Literal["off", "allow", "enforce"] = Field(
+        default="allow",
+        description="Persisted queries: off; allow (APQ-compatible, any document runs); "
+        "enforce (only registered documents run).",
+    )
+    graphql_persisted_files: str = Field(
+        default="",
+        description="Comma-separated JSON registries of documents (hash → text, or an "
+        "Apollo persisted-query manifest), added to the web UI's own.",
+    )
+    graphql_max_batch: int = Field(
+        default=5, ge=1, le=100, description="Most operations in one batched HTTP request."
+    )
+    graphql_max_body_kb: int = Field(
+        default=512, ge=4, le=65536, description="Largest GraphQL request body (JSON), KiB."
+    )
+    graphql_max_cost: int = Field(
+        default=100_000, ge=100, description="Most cost units one operation may have (users)."
+    )
+    graphql_max_depth: int = Field(default=12, ge=2, le=64, description="Deepest nesting.")
+    graphql_max_aliases: int = Field(default=30, ge=0, description="Most aliases per operation.")
+    graphql_admin_cost_factor: int = Field(
+        default=4, ge=1, le=100, description="Admins may run operations this many times costlier."
+    )
+    rate_limit_window_seconds: int = Field(
+        default=60, ge=1, le=86_400, description="Window of the request budgets below."
+    )
+    rate_limit_principal: int = Field(
+        default=300_000,
+        ge=0,
+        description="Cost units one principal may spend per window (0: no limit).",
+    )
+    rate_limit_tenant: int = Field(
+        default=3_000_000,
+        ge=0,
+        description="Cost units one tenant may spend per window (0: no limit).",
+    )
+    tracing_exporter: Literal["none", "console"] = Field(
+        default="none", description="Where OpenTelemetry spans go (none: not recorded)."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -18,6 +18,7 @@ from intelgraph.model import Entity, Source, StoredStatement
 from intelgraph.policy.principal import AccessRequest
 from intelgraph.policy.resources import entity_resource
 from intelgraph.store.results import NeighborPage, Path, SearchPage, Subgraph
+from intelgraph.store.search import SearchFilter
 
 _EXPLAINED = 20  # hidden ids whose deciding policies are looked up for the audit
 
@@ -72,6 +73,17 @@ class GuardedReads:
             return []
         return list(self.control.redact(request, [found[entity_id]])[0].statements)
 
+    def statements_of(
+        self, request: AccessRequest, ids: Sequence[str]
+    ) -> dict[str, list[StoredStatement]]:
+        """:meth:`statements` for many entities in one read (the API's batch loader)."""
+        found = self.store.entities(self.control.scope(request), ids, with_statements=True)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            self._audit_hidden(request, missing)
+        redacted = self.control.redact(request, list(found.values()))
+        return {entity.id: list(entity.statements) for entity in redacted}
+
     def search(
         self,
         request: AccessRequest,
@@ -80,9 +92,15 @@ class GuardedReads:
         schemata: Sequence[str] | None = None,
         first: int = 20,
         after: str | None = None,
+        where: SearchFilter | None = None,
     ) -> SearchPage:
         page = self.store.search(
-            self.control.scope(request), query, schemata=schemata, first=first, after=after
+            self.control.scope(request),
+            query,
+            schemata=schemata,
+            first=first,
+            after=after,
+            where=where,
         )
         redacted = self.control.redact(request, [hit.entity for hit in page.hits])
         hits = [

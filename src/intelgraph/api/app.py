@@ -14,11 +14,15 @@ from starlette.concurrency import run_in_threadpool
 
 from intelgraph import __version__
 from intelgraph.api import auth_routes, ingest_push, scim
+from intelgraph.api.graphql import http as graphql_http
+from intelgraph.api.graphql.service import GraphQLService
 from intelgraph.api.ingest_push import PushIngest
 from intelgraph.api.security import auth_error_response
 from intelgraph.auth.errors import AuthError
 from intelgraph.errors import IntelGraphError, NotFound
+from intelgraph.obs.access_log import AccessLogMiddleware
 from intelgraph.obs.metrics import exposition
+from intelgraph.obs.tracing import Tracing
 from intelgraph.platform import Platform
 
 _STATUS = {
@@ -34,9 +38,17 @@ _STATUS = {
 }
 
 
-def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> FastAPI:
-    """The app; ``push_ingest`` replaces the push service built from the settings."""
+def create_app(
+    platform: Platform,
+    *,
+    push_ingest: PushIngest | None = None,
+    graphql: GraphQLService | None = None,
+    tracing: Tracing | None = None,
+) -> FastAPI:
+    """The app; ``push_ingest``, ``graphql`` and ``tracing`` replace the services built
+    from the settings (tests pass their own)."""
     push = push_ingest if push_ingest is not None else PushIngest.from_platform(platform)
+    traces = tracing if tracing is not None else Tracing.create(platform.settings.tracing_exporter)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -45,6 +57,7 @@ def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> 
             yield
         finally:
             await run_in_threadpool(push.stop)  # drains the queue, finishes the runs
+            traces.shutdown()
 
     app = FastAPI(
         title="IntelGraph",
@@ -55,6 +68,9 @@ def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> 
     )
     app.state.platform = platform
     app.state.push_ingest = push
+    app.state.graphql = graphql if graphql is not None else GraphQLService.from_platform(platform)
+    app.state.tracing = traces
+    app.add_middleware(AccessLogMiddleware, tracing=traces)
 
     @app.exception_handler(IntelGraphError)
     async def _intelgraph_error(_request: Request, exc: IntelGraphError) -> JSONResponse:
@@ -103,6 +119,7 @@ def create_app(platform: Platform, *, push_ingest: PushIngest | None = None) -> 
         """Prometheus metrics (ingest counters; more land with the API issue)."""
         return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
+    app.include_router(graphql_http.router)
     app.include_router(ingest_push.router)
     app.include_router(auth_routes.router)
     app.include_router(scim.router)

@@ -17,6 +17,7 @@ from intelgraph.cli import (
     identity,
     ingest,
     ledger,
+    query,
     schema,
     setup,
 )
@@ -74,6 +75,7 @@ setup.register(app)
 explore.register(app)
 export.register(app)
 claims.register(app)
+query.register(app)
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")

@@ -58,7 +58,7 @@ from intelgraph.store.results import (
     encode_cursor,
     invalid_cursor,
 )
-from intelgraph.store.search import search_ids
+from intelgraph.store.search import SearchFilter, search_ids
 from intelgraph.store.writer import BatchWriter, WriteResult, WrittenIds, from_us, to_us
 
 if TYPE_CHECKING:
@@ -422,11 +422,14 @@ class Store:
         schemata: Sequence[str] | None = None,
         first: int = 20,
         after: str | None = None,
+        where: SearchFilter | None = None,
     ) -> SearchPage:
-        """Ranked full-text search over what the viewer may see."""
+        """Ranked full-text search over what the viewer may see, narrowed by ``where``."""
         offset = _search_offset(after)
         expanded = self._expand_types(schemata)
         with self._read(scope) as (connection, visible):
+            if where is not None and where.narrows_labels:
+                visible = frozenset(i for i in visible if where.labels_match(self._labels.get(i)))
             ranked, total, capped = search_ids(
                 connection,
                 self.dialect_name,
@@ -435,6 +438,7 @@ class Store:
                 schemata=expanded,
                 limit=first,
                 offset=offset,
+                where_filter=where,
             )
             entities = self._reader.entities(connection, visible, [i for i, _ in ranked])
         hits = [SearchHit(entities[i], score) for i, score in ranked if i in entities]

@@ -1,0 +1,1 @@
+"""The GraphQL API v1 (strawberry): schema, resolvers, guards."""

@@ -1,0 +1,241 @@
+"""Graph-shaped results: search hits, neighbour pages, paths and subgraphs.
+
+Nodes and edges are resolved through the entity loader, so a page of fifty
+neighbours costs one batched, policy-checked read however many fields the
+client selects.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from intelgraph.api.graphql.context import Info
+from intelgraph.api.graphql.loaders import blocking
+from intelgraph.api.graphql.paging import check_first, offset_cursor, offset_of
+from intelgraph.api.graphql.types import Direction, Edge, Entity, PageInfo
+from intelgraph.model import Classification
+from intelgraph.store.results import NeighborPage, encode_cursor
+from intelgraph.store.results import Path as PathModel
+from intelgraph.store.results import Subgraph as SubgraphModel
+from intelgraph.store.search import SearchFilter
+
+
+@strawberry.input(description="Structured conditions on a search; each one narrows it.")
+class SearchFilterInput:
+    types: list[str] | None = strawberry.field(
+        default=None, description='Ontology types (subtypes included), e.g. ["Person"].'
+    )
+    sources: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only entities with a statement from one of these sources."
+    )
+    classifications: list[str] | None = strawberry.field(
+        default=None, description="Only values at one of these levels (names or numbers)."
+    )
+    compartments: list[str] | None = strawberry.field(
+        default=None, description="Only values carrying at least one of these compartments."
+    )
+    seen_after: datetime | None = strawberry.field(
+        default=None, description="Observed on or after this time."
+    )
+    seen_before: datetime | None = strawberry.field(
+        default=None, description="Observed on or before this time."
+    )
+
+    def to_store(self) -> SearchFilter:
+        return SearchFilter(
+            sources=None if self.sources is None else [str(s) for s in self.sources],
+            seen_after=self.seen_after,
+            seen_before=self.seen_before,
+            classifications=None
+            if self.classifications is None
+            else [Classification.parse(c) for c in self.classifications],
+            compartments=self.compartments,
+        )
+
+
+@strawberry.type
+class SearchEdge:
+    cursor: str
+    score: float
+    node: Entity
+
+
+@strawberry.type(description="A page of search hits, best first.")
+class SearchConnection:
+    edges: list[SearchEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Visible matches, counted up to a cap.")
+    total_is_capped: bool = strawberry.field(description="There are more than totalCount.")
+
+
+async def search_connection(
+    info: Info,
+    query: str,
+    where: SearchFilterInput | None,
+    first: int,
+    after: str | None,
+) -> SearchConnection:
+    context = info.context
+    check_first(first)
+    start = offset_of("search", after)
+    page = await blocking(
+        lambda: context.platform.reads.search(
+            context.request,
+            query,
+            schemata=where.types if where is not None else None,
+            first=first,
+            after=after,
+            where=where.to_store() if where is not None else None,
+        )
+    )
+    nodes = context.wrap([hit.entity for hit in page.hits])
+    edges = [
+        SearchEdge(cursor=offset_cursor("search", start + i + 1), score=hit.score, node=node)
+        for i, (hit, node) in enumerate(zip(page.hits, nodes, strict=True))
+    ]
+    return SearchConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.next_cursor is not None,
+            end_cursor=edges[-1].cursor if edges else None,
+            has_previous_page=start > 0,
+        ),
+        total_count=page.total,
+        total_is_capped=page.total_is_capped,
+    )
+
+
+@strawberry.type(description="One edge of the start entity and the entity at its other end.")
+class NeighborEdge:
+    cursor: str
+    direction: Direction
+    edge_type: str
+    edge_id: strawberry.ID
+    node_id: strawberry.ID
+
+    @strawberry.field(description="The relationship itself.")
+    async def edge(self, info: Info) -> Edge | None:
+        found = await info.context.load_entity(str(self.edge_id))
+        return found if isinstance(found, Edge) else None
+
+    @strawberry.field(description="The entity at the other end.")
+    async def node(self, info: Info) -> Entity | None:
+        return await info.context.load_entity(str(self.node_id))
+
+
+@strawberry.type(description="A page of an entity's edges.")
+class NeighborConnection:
+    edges: list[NeighborEdge]
+    page_info: PageInfo
+
+
+def neighbor_connection(page: NeighborPage) -> NeighborConnection:
+    edges = [
+        NeighborEdge(
+            cursor=encode_cursor("nb", {"e": item.edge_id, "o": item.direction == "out"}),
+            direction=Direction(str(item.direction)),
+            edge_type=item.edge_schema,
+            edge_id=strawberry.ID(item.edge_id),
+            node_id=strawberry.ID(item.entity_id),
+        )
+        for item in page.items
+    ]
+    return NeighborConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.next_cursor is not None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+@strawberry.type(description="A path: entities from start to goal and the edges between them.")
+class GraphPath:
+    model: strawberry.Private[PathModel]
+
+    @strawberry.field
+    def hops(self) -> int:
+        return self.model.hops
+
+    @strawberry.field
+    def node_ids(self) -> list[strawberry.ID]:
+        return [strawberry.ID(i) for i in self.model.nodes]
+
+    @strawberry.field
+    def edge_ids(self) -> list[strawberry.ID]:
+        return [strawberry.ID(i) for i in self.model.edges]
+
+    @strawberry.field
+    async def nodes(self, info: Info) -> list[Entity | None]:
+        return await info.context.load_entities(list(self.model.nodes))
+
+    @strawberry.field
+    async def edges(self, info: Info) -> list[Entity | None]:
+        return await info.context.load_entities(list(self.model.edges))
+
+
+@strawberry.type
+class SubgraphEdge:
+    id: strawberry.ID
+    edge_type: str
+    source_id: strawberry.ID
+    target_id: strawberry.ID
+
+    @strawberry.field
+    async def edge(self, info: Info) -> Entity | None:
+        return await info.context.load_entity(str(self.id))
+
+
+@strawberry.type(description="Entities and edges around some entities.")
+class Subgraph:
+    model: strawberry.Private[SubgraphModel]
+
+    @strawberry.field
+    def node_ids(self) -> list[strawberry.ID]:
+        return [strawberry.ID(i) for i in self.model.nodes]
+
+    @strawberry.field
+    async def nodes(self, info: Info) -> list[Entity]:
+        found = await info.context.load_entities(list(self.model.nodes))
+        return [node for node in found if node is not None]
+
+    @strawberry.field
+    def edges(self) -> list[SubgraphEdge]:
+        return [
+            SubgraphEdge(
+                id=strawberry.ID(e.id),
+                edge_type=e.schema,
+                source_id=strawberry.ID(e.source_id),
+                target_id=strawberry.ID(e.target_id),
+            )
+            for e in self.model.edges
+        ]
+
+    @strawberry.field(description="The limit cut the subgraph short.")
+    def truncated(self) -> bool:
+        return self.model.truncated
+
+    @strawberry.field(description="Asked-for ids that are absent or hidden from you.")
+    def missing(self) -> list[strawberry.ID]:
+        return [strawberry.ID(i) for i in self.model.missing]
+
+
+def subgraph_of(found: SubgraphModel) -> Subgraph:
+    return Subgraph(model=found)
+
+
+__all__ = [
+    "GraphPath",
+    "NeighborConnection",
+    "NeighborEdge",
+    "SearchConnection",
+    "SearchEdge",
+    "SearchFilterInput",
+    "Subgraph",
+    "SubgraphEdge",
+    "neighbor_connection",
+    "search_connection",
+    "subgraph_of",
+]

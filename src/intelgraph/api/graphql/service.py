@@ -1,0 +1,250 @@
+"""Running operations: persisted-query lookup, costing, rate limits, execution.
+
+The HTTP endpoint and ``intelgraph query`` both come through :meth:`run`, so
+the CLI answers with exactly the guards and error shapes of the server.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError, parse
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from intelgraph.api.graphql.context import GraphQLContext
+from intelgraph.api.graphql.cost import CostLimits, analyse, check, introspection_only
+from intelgraph.api.graphql.errors import convert_all, error_body
+from intelgraph.api.graphql.persisted import PersistedQueries
+from intelgraph.api.graphql.ratelimit import RateDecision, RateLimiter, RateLimitPolicy
+from intelgraph.api.graphql.schema import GraphQLApi, RoleLimits, build_api
+from intelgraph.config import Settings
+from intelgraph.errors import IntelGraphError, InvalidInput
+from intelgraph.platform import Platform
+from intelgraph.policy.principal import AccessRequest
+
+UI_DOCUMENTS = Path(__file__).resolve().parents[2] / "web" / "persisted-documents.json"
+_LIMIT_PARSE = 200_000  # characters: longer documents are refused before parsing
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(query: str) -> DocumentNode | None:
+    try:
+        return parse(query, max_tokens=20_000)
+    except GraphQLError:
+        return None  # execution reports the syntax error in the model's shape
+
+
+@dataclass
+class Outcome:
+    """One operation's result and what the transport needs to send it."""
+
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+
+
+def limits_from(settings: Settings) -> RoleLimits:
+    user = CostLimits(
+        max_cost=settings.graphql_max_cost,
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+    )
+    factor = settings.graphql_admin_cost_factor
+    admin = CostLimits(
+        max_cost=settings.graphql_max_cost * factor,
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_list_size=user.max_list_size,
+    )
+    return RoleLimits(user=user, service=user, admin=admin)
+
+
+def limiter_from(settings: Settings) -> RateLimiter | None:
+    if not settings.rate_limit_principal or not settings.rate_limit_tenant:
+        return None
+    window = settings.rate_limit_window_seconds
+    return RateLimiter(
+        RateLimitPolicy("principal", settings.rate_limit_principal, window),
+        RateLimitPolicy("tenant", settings.rate_limit_tenant, window),
+    )
+
+
+def persisted_from(settings: Settings) -> PersistedQueries:
+    paths = [UI_DOCUMENTS] if UI_DOCUMENTS.is_file() else []
+    paths += [Path(p.strip()) for p in settings.graphql_persisted_files.split(",") if p.strip()]
+    return PersistedQueries.load(settings.graphql_persisted, paths)
+
+
+class GraphQLService:
+    def __init__(
+        self,
+        platform: Platform,
+        api: GraphQLApi,
+        *,
+        persisted: PersistedQueries,
+        limiter: RateLimiter | None,
+    ) -> None:
+        self.platform = platform
+        self.api = api
+        self.persisted = persisted
+        self.limiter = limiter
+
+    @classmethod
+    def from_platform(cls, platform: Platform) -> GraphQLService:
+        settings = platform.settings
+        api = build_api(
+            platform.ontology,
+            production=settings.mode == "production",
+            limits=limits_from(settings),
+        )
+        return cls(
+            platform, api, persisted=persisted_from(settings), limiter=limiter_from(settings)
+        )
+
+    def context(
+        self, request: AccessRequest, *, request_id: str | None = None, transport: Any = None
+    ) -> GraphQLContext:
+        return GraphQLContext.create(
+            self.platform,
+            request,
+            self.api.nodes,
+            request_id=request_id,
+            transport=transport,
+        )
+
+    async def run(
+        self,
+        request: AccessRequest,
+        payload: Mapping[str, Any],
+        *,
+        queries_only: bool = False,
+        request_id: str | None = None,
+        transport: Any = None,
+    ) -> Outcome:
+        """One operation from a GraphQL-over-HTTP payload (query, variables,
+        operationName, extensions)."""
+        try:
+            query, variables, operation_name = self._unpack(payload)
+        except IntelGraphError as exc:
+            return _failed(exc, 400)
+        context = self.context(request, request_id=request_id, transport=transport)
+        headers: dict[str, str] = {}
+        document = _parsed(query)
+        introspecting = (
+            document is not None
+            and not self.api.production
+            and introspection_only(document, operation_name)
+        )
+        if document is not None and not introspecting:
+            try:
+                cost = analyse(
+                    self.api.schema._schema,
+                    document,
+                    variables=variables,
+                    operation_name=operation_name,
+                )
+                check(cost, self.api.limits.of(request.principal))
+            except IntelGraphError as exc:
+                return _failed(exc, 200)
+            context.cost = cost.cost
+            decision = self._charge(request, max(1, cost.cost))
+            if decision is not None:
+                headers.update(decision.headers)
+                refused = decision.error()
+                if refused is not None:
+                    outcome = _failed(refused, 429)
+                    outcome.headers.update(decision.headers)
+                    return outcome
+        allowed = (
+            (OperationType.QUERY,)
+            if queries_only
+            else (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
+        )
+        try:
+            result = await self.api.schema.execute(
+                query,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
+                allowed_operation_types=allowed,
+            )
+        except IntelGraphError as exc:
+            return _failed(exc, 400)
+        except Exception as exc:  # strawberry's own refusals: wrong operation type, none named
+            return _strawberry_refusal(exc, queries_only)
+        headers.update(context.response_headers)
+        return Outcome(body=_body(result, self.api.production), headers=headers)
+
+    def _unpack(self, payload: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
+        extensions = payload.get("extensions")
+        if extensions is not None and not isinstance(extensions, dict):
+            raise InvalidInput("extensions must be a JSON object", code="invalid_request")
+        raw_query = payload.get("query")
+        if raw_query is not None and not isinstance(raw_query, str):
+            raise InvalidInput("query must be a string", code="invalid_request")
+        query = self.persisted.resolve(raw_query, extensions)
+        if len(query) > _LIMIT_PARSE:
+            raise InvalidInput(
+                f"the document is longer than {_LIMIT_PARSE:,} characters",
+                hint="send a smaller document",
+                code="payload_too_large",
+            )
+        variables = payload.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            raise InvalidInput("variables must be a JSON object", code="invalid_request")
+        operation_name = payload.get("operationName")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise InvalidInput("operationName must be a string", code="invalid_request")
+        return query, variables, operation_name
+
+    def _charge(self, request: AccessRequest, cost: int) -> RateDecision | None:
+        if self.limiter is None:
+            return None
+        principal = request.principal
+        return self.limiter.charge(principal.id, principal.tenant, cost)
+
+
+def _body(result: ExecutionResult, production: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        errors = convert_all(result.errors, suggestions=not production)
+        body["errors"] = [error.formatted for error in errors]
+    return body
+
+
+def _failed(error: IntelGraphError, status: int) -> Outcome:
+    body = {"errors": [{"message": error.message, "extensions": error_body(error)}]}
+    headers = dict(getattr(error, "headers", None) or {})
+    return Outcome(body=body, headers=headers, status=status)
+
+
+def _strawberry_refusal(exc: Exception, queries_only: bool) -> Outcome:
+    name = type(exc).__name__
+    if name == "InvalidOperationTypeError":
+        hint = "send mutations and subscriptions with POST" if queries_only else None
+        return _failed(
+            InvalidInput(
+                "this operation type is not allowed here",
+                hint=hint,
+                code="operation_not_allowed",
+            ),
+            405 if queries_only else 400,
+        )
+    if name in {"CannotGetOperationTypeError", "MissingQueryError"}:
+        return _failed(
+            InvalidInput(
+                "no operation to run",
+                hint="send one operation, or name one with operationName",
+                code="invalid_request",
+            ),
+            400,
+        )
+    raise exc
+
+
+__all__ = ["GraphQLService", "Outcome", "limiter_from", "limits_from", "persisted_from"]
