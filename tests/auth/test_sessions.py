@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from intelgraph.api.auth_routes import FAILURE_WINDOW_SECONDS, MAX_FAILURES, LoginThrottle
+from intelgraph.auth.throttle import FAILURE_WINDOW_SECONDS, MAX_FAILURES, LoginThrottle
 from intelgraph.errors import InvalidInput
 from intelgraph.platform import Platform
 from tests.auth.conftest import Admin, bearer, login

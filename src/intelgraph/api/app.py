@@ -13,10 +13,14 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
 from intelgraph import __version__
-from intelgraph.api import auth_routes, ingest_push, scim
+from intelgraph.api import auth_routes, export_routes, ingest_push, scim
+from intelgraph.api.changes import ChangeFeed
 from intelgraph.api.graphql import http as graphql_http
 from intelgraph.api.graphql.service import GraphQLService
+from intelgraph.api.graphql.ws import SubscriptionRouter
+from intelgraph.api.hub import EventHub
 from intelgraph.api.ingest_push import PushIngest
+from intelgraph.api.jobs import JobRegistry
 from intelgraph.api.security import auth_error_response
 from intelgraph.auth.errors import AuthError
 from intelgraph.errors import IntelGraphError, NotFound
@@ -49,14 +53,22 @@ def create_app(
     from the settings (tests pass their own)."""
     push = push_ingest if push_ingest is not None else PushIngest.from_platform(platform)
     traces = tracing if tracing is not None else Tracing.create(platform.settings.tracing_exporter)
+    if graphql is None:
+        hub = EventHub()
+        graphql = GraphQLService.from_platform(platform, hub=hub, jobs=JobRegistry(platform, hub))
+    feed = ChangeFeed(platform.store, graphql.hub)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         push.start()
+        await run_in_threadpool(feed.start)
         try:
             yield
         finally:
             await run_in_threadpool(push.stop)  # drains the queue, finishes the runs
+            await run_in_threadpool(feed.stop)
+            if graphql.jobs is not None:
+                await run_in_threadpool(graphql.jobs.shutdown)
             traces.shutdown()
 
     app = FastAPI(
@@ -68,7 +80,10 @@ def create_app(
     )
     app.state.platform = platform
     app.state.push_ingest = push
-    app.state.graphql = graphql if graphql is not None else GraphQLService.from_platform(platform)
+    app.state.graphql = graphql
+    app.state.jobs = graphql.jobs
+    app.state.login_throttle = graphql.throttle
+    app.state.change_feed = feed
     app.state.tracing = traces
     app.add_middleware(AccessLogMiddleware, tracing=traces)
 
@@ -119,7 +134,9 @@ def create_app(
         """Prometheus metrics (ingest counters; more land with the API issue)."""
         return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
-    app.include_router(graphql_http.router)
+    app.include_router(graphql_http.router)  # before the WebSocket router: it owns HTTP
+    app.include_router(SubscriptionRouter(graphql))
+    app.include_router(export_routes.router)
     app.include_router(ingest_push.router)
     app.include_router(auth_routes.router)
     app.include_router(scim.router)

@@ -10,7 +10,10 @@ from rich.table import Table
 from intelgraph.cli.common import console, err_console, friendly_errors
 from intelgraph.ontology import CATALOG_DIR, diff_catalogs, lint_catalog
 
-app = typer.Typer(help="The ontology catalog: lint and diff.", no_args_is_help=True)
+app = typer.Typer(
+    help="The ontology catalog: lint and diff; the GraphQL schema built from it.",
+    no_args_is_help=True,
+)
 
 
 def _compatibility(breaking: bool, target: str) -> str:
@@ -69,3 +72,21 @@ def diff(
             "or pass --allow-breaking"
         )
         raise typer.Exit(1)
+
+
+@app.command("graphql")
+@friendly_errors
+def graphql_sdl(
+    out: Path | None = typer.Option(None, "--out", help="Write the SDL here (default: print)."),
+) -> None:
+    """Print (or write) the GraphQL SDL of schema v1 for the shipped catalog; the
+    repository's schema.graphql is this output, and a test fails when they differ."""
+    from intelgraph.api.graphql.schema import build_api  # strawberry loads slowly
+    from intelgraph.ontology import default_ontology
+
+    sdl = build_api(default_ontology()).sdl()
+    if out is None:
+        typer.echo(sdl, nl=False)
+        return
+    out.write_text(sdl, encoding="utf-8")
+    console.print(f"[green]wrote[/] {out} ({len(sdl.splitlines()):,} lines)")

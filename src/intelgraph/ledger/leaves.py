@@ -39,6 +39,7 @@ KINDS = (
     "audited-read",
     "checkpoint",
     "authority",
+    "retraction",
 )
 MEMBER_KINDS = ("ingest-batch", "claim")
 

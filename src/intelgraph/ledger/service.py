@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from intelgraph.store.ledger_audit import AuditReport
     from intelgraph.store.ledger_evidence import Evidence
     from intelgraph.store.ledger_log import StoredCheckpoint
+    from intelgraph.store.retractions import Retraction
 
 
 class Ledger:
@@ -133,9 +134,24 @@ def judgement_entry(judgement: Judgement) -> LedgerEntry:
     )
 
 
+def retraction_entry(retraction: Retraction) -> LedgerEntry:
+    """A withdrawn statement, by id; like a judgement's, the reason is logged as a hash."""
+    return entry(
+        "retraction",
+        {
+            "statement": retraction.statement_id,
+            "entity": retraction.entity_id,
+            "tenant": retraction.tenant,
+            "author": retraction.author,
+            "reason_sha256": hashlib.sha256(retraction.reason.encode()).hexdigest(),
+        },
+        at=retraction.created_at,
+    )
+
+
 def _key_name(origin: str) -> str:
     """Signed-note key names may not hold spaces or '+'; origins normally do not."""
     return "".join("-" if c.isspace() or c == "+" else c for c in origin)
 
 
-__all__ = ["Ledger", "judgement_entry", "key_change"]
+__all__ = ["Ledger", "judgement_entry", "key_change", "retraction_entry"]

@@ -5,8 +5,9 @@ in SQL: a 1-hop read is an array slice and a mask, a k-hop search is a few
 vectorised frontier expansions. The arrays are loaded from the ``entities``,
 ``edges`` and ``nodes`` tables and kept consistent with writes by any process:
 every write bumps ``meta.graph_version`` and a read that sees a new version
-loads the rows added since (projection rows are only ever added, and an edge
-row's endpoints never change once written).
+loads the rows added since (writes only ever add projection rows, and an edge
+row's endpoints never change once written). A retraction is the one change that
+removes rows; it bumps ``meta.graph_epoch`` too, and a new epoch reloads all.
 
 Visibility is decided by label-set ids: a node is visible when one of its
 entity rows has a visible label set; an edge when its own label set is visible
@@ -98,7 +99,12 @@ class AdjacencyIndex:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._clear()
+
+    def _clear(self) -> None:
+        """Start empty: the next refresh loads everything."""
         self.version = -1
+        self.epoch = 0
         self._last_node = 0
         self._last_entity_row = 0
         self._last_edge_row = 0
@@ -130,19 +136,23 @@ class AdjacencyIndex:
 
     # -- loading -------------------------------------------------------------
 
-    def refresh(self, connection: Connection, version: int) -> bool:
+    def refresh(self, connection: Connection, version: int, epoch: int = 0) -> bool:
         """Load what writers added up to ``version`` (the ``graph_version`` the caller
-        has just read); returns True when anything changed."""
-        if version == self.version:
+        has just read); returns True when anything changed. A new ``epoch``
+        (``graph_epoch``: a retraction removed projection rows) reloads from scratch,
+        since the incremental load only ever sees rows added."""
+        if version == self.version and epoch == self.epoch:
             return False
         with self._lock:
-            if version == self.version:
+            if version == self.version and epoch == self.epoch:
                 return False
+            if epoch != self.epoch:
+                self._clear()
             self._load_nodes(connection)
             self._load_entities(connection)
             self._load_edges(connection)
             self._masks.clear()
-            self.version = version
+            self.version, self.epoch = version, epoch
         return True
 
     def _rows(self, connection: Connection, sql: str, last: int) -> Iterator[list[Any]]:

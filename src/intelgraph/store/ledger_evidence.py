@@ -107,6 +107,15 @@ class EvidenceFinder:
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    def statement(self, scope: ViewerScope, statement: str) -> StoredStatement | None:
+        """The visible statement with this id (or unique prefix of ≥ 8 digits), retracted
+        or not, else None: what a caller checks before acting on one (a retraction)."""
+        store = self._store
+        with store._read(scope) as (connection, visible):
+            wanted = _full_id(connection, visible, statement.strip().lower())
+            found = store._reader.statements_by_id(connection, visible, [wanted])
+        return found[0] if found else None
+
     def evidence(self, scope: ViewerScope, statement: str) -> Evidence:
         """A statement's evidence; ``statement`` is its id or a unique prefix (≥ 8 digits)."""
         store = self._store

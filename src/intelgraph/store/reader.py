@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, text
 from intelgraph.model import Entity, Record, StoredStatement
 from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.projection import caption_of, edge_endpoints, pick_schema
+from intelgraph.store.retractions import not_retracted
 from intelgraph.store.writer import from_us
 
 if TYPE_CHECKING:
@@ -112,13 +113,14 @@ class EntityReader:
     def statements(
         self, connection: Connection, visible: frozenset[int], entity_ids: Sequence[str]
     ) -> list[StoredStatement]:
+        """The visible, not retracted statements about ``entity_ids``."""
         if not entity_ids or not visible:
             return []
         rows = connection.execute(
             text(
                 f"SELECT {_STATEMENT_COLUMNS} FROM statements st JOIN nodes n ON n.nid = st.nid "
                 f"WHERE n.id IN :ids AND {in_clause('st.labelset_id', visible)} "
-                "ORDER BY st.entity_id, st.prop, st.value, st.id"
+                f"AND {not_retracted('st')} ORDER BY st.entity_id, st.prop, st.value, st.id"
             ).bindparams(_expanding("ids")),
             {"ids": list(entity_ids)},
         ).all()
@@ -127,7 +129,9 @@ class EntityReader:
     def statements_by_id(
         self, connection: Connection, visible: frozenset[int], statement_ids: Sequence[str]
     ) -> list[StoredStatement]:
-        """The visible statements among ``statement_ids`` (found by the statement id index)."""
+        """The visible statements among ``statement_ids`` (found by the statement id index),
+        retracted ones included: evidence must still prove what was once said (ask
+        ``store.retractions`` whether it still stands)."""
         if not statement_ids or not visible:
             return []
         rows = connection.execute(

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, text
 from intelgraph.errors import InvalidInput
 from intelgraph.model import Labels, to_us
 from intelgraph.store.labelsets import row_visible
+from intelgraph.store.retractions import not_retracted
 from intelgraph.store.textnorm import query_tokens
 
 MAX_PAGE = 1000
@@ -121,7 +122,8 @@ def _filter_conditions(found: SearchFilter, where: list[str], params: dict[str, 
         # statements are keyed (nid, id): the lookup by entity is an index seek
         where.append(
             "EXISTS (SELECT 1 FROM statements st WHERE st.nid = e.nid "
-            "AND st.labelset_id = e.labelset_id AND st.source_id IN :sources)"
+            "AND st.labelset_id = e.labelset_id AND st.source_id IN :sources "
+            f"AND {not_retracted('st')})"
         )
         params["sources"] = list(found.sources) or [""]
     if found.seen_after is not None:

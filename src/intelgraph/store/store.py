@@ -39,6 +39,7 @@ from intelgraph.model import (
 from intelgraph.store import graph, migrate
 from intelgraph.store.adjacency import AdjacencyIndex
 from intelgraph.store.authorities import AuthorityLog
+from intelgraph.store.changes import ChangeLog
 from intelgraph.store.dialects import dialect_for
 from intelgraph.store.engine import dialect_of, make_engine, raw_cursor
 from intelgraph.store.identity import IdentityLog
@@ -58,6 +59,7 @@ from intelgraph.store.results import (
     encode_cursor,
     invalid_cursor,
 )
+from intelgraph.store.retractions import RetractionLog, not_retracted
 from intelgraph.store.search import SearchFilter, search_ids
 from intelgraph.store.writer import BatchWriter, WriteResult, WrittenIds, from_us, to_us
 
@@ -111,6 +113,8 @@ class Store:
         self.evidence = EvidenceFinder(self)
         self.identity = IdentityLog(self)
         self.authorities = AuthorityLog(self)
+        self.changes = ChangeLog(self)
+        self.retractions = RetractionLog(self)
         if check_schema:
             self.check_schema()
 
@@ -200,7 +204,13 @@ class Store:
             result = self._writer.write(connection, statements, records, ids=ids)
             if leaf is not None and (result.statements_new or result.records_new):
                 self.ledger.append_in(connection, [leaf.entry(ids.records, ids.statements)])
-            return result
+            changed = ids.entities_created or ids.entities_updated
+            if changed:
+                kind = "created" if ids.entities_created else "updated"
+                self.changes.record_in(connection, kind, ids.entities_created, ids.entities_updated)
+        if changed:
+            self.changes.committed()
+        return result
 
     def bulk_write(
         self,
@@ -256,6 +266,13 @@ class Store:
             ).rowcount
             if ledger_entry is not None and inserted:
                 self.ledger.append_in(connection, [ledger_entry])
+            merged = bool(inserted) and judgement.decision == Decision.SAME
+            if merged:
+                self.changes.record_in(
+                    connection, "merged", updated=[judgement.left_id, judgement.right_id]
+                )
+        if merged:
+            self.changes.committed()
         return judgement.id
 
     @contextmanager
@@ -286,14 +303,19 @@ class Store:
 
     def _sync(self, connection: Connection) -> int:
         """Refresh cached label sets when any process has written; returns the version."""
+        return self._sync_epoch(connection)[0]
+
+    def _sync_epoch(self, connection: Connection) -> tuple[int, int]:
+        """As :meth:`_sync`, with ``graph_epoch`` (bumped when a retraction removed
+        projection rows) for the graph index; one indexed read either way."""
         cursor = raw_cursor(connection)
-        cursor.execute("SELECT value FROM meta WHERE key = 'graph_version'")
-        row = cursor.fetchone()
-        version = int(row[0]) if row else 0
+        cursor.execute("SELECT key, value FROM meta WHERE key IN ('graph_version', 'graph_epoch')")
+        found = {str(key): int(value) for key, value in cursor.fetchall()}
+        version, epoch = found.get("graph_version", 0), found.get("graph_epoch", 0)
         if version != self._version:
             self._labels.refresh(connection)
             self._version = version
-        return version
+        return version, epoch
 
     def entity(self, scope: ViewerScope, entity_id: str, *, with_statements: bool = True) -> Entity:
         """One entity as the viewer may see it, with its statements and the records they
@@ -346,7 +368,8 @@ class Store:
             )
 
     def statements(self, scope: ViewerScope, entity_id: str) -> list[StoredStatement]:
-        """The statements about one entity that the viewer may see (none when hidden)."""
+        """The statements about one entity that the viewer may see (none when hidden),
+        retracted ones left out."""
         with self._read(scope) as (connection, visible):
             if not self._reader.entities(connection, visible, [entity_id]):
                 return []
@@ -462,7 +485,8 @@ class Store:
             statements = connection.execute(
                 text(
                     "SELECT COUNT(*) FROM statements st "
-                    f"WHERE {in_clause('st.labelset_id', visible)} AND EXISTS (SELECT 1 FROM "
+                    f"WHERE {in_clause('st.labelset_id', visible)} AND {not_retracted('st')} "
+                    "AND EXISTS (SELECT 1 FROM "
                     f"entities e WHERE e.nid = st.nid AND {row_visible('e', visible)})"
                 )
             ).scalar_one()
@@ -487,7 +511,7 @@ class Store:
             self._engine.connect() as connection,
             self._graph.reading(),
         ):
-            self._graph.refresh(connection, self._sync(connection))
+            self._graph.refresh(connection, *self._sync_epoch(connection))
             known = self._read_nids
             nids: dict[str, int | None] = {i: known.get(i) for i in ids}
             missing = [i for i, nid in nids.items() if nid is None]

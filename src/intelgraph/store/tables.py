@@ -365,3 +365,32 @@ authorities = Table(
     Column("revoked_by", String(200)),
 )
 Index("ix_authorities_tenant", authorities.c.tenant, authorities.c.expires)
+
+# -- change feed (migration 0006) ------------------------------------------------------
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("created", Text, nullable=False),
+    Column("updated", Text, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Index("ix_changes_created_us", "created_us"),
+)
+
+# -- retractions (migration 0005; append-only) ---------------------------------------
+
+retractions = Table(
+    "retractions",
+    metadata,
+    Column("statement_id", String(40), primary_key=True),
+    Column("entity_id", String(64), nullable=False),
+    Column("nid", Integer, nullable=False),
+    Column("tenant", String(128), nullable=False),
+    Column("author", String(256), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+)
+Index("ix_retractions_entity", retractions.c.entity_id, retractions.c.created_us)

@@ -85,6 +85,9 @@ class WrittenIds:
 
     records: list[str] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
+    # Entity ids whose projection rows were created or changed (the change feed's).
+    entities_created: list[str] = field(default_factory=list)
+    entities_updated: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,7 @@ class BatchWriter:
                 [(row[10], row[11], row[0], row[1]) for row in widened],
             )
         entities_new, entities_updated, edges_new, by_schema = self._project(
-            cursor, new_rows, widened
+            cursor, new_rows, self._not_retracted(cursor, widened), ids
         )
         result = WriteResult(
             statements_new=len(new_rows),
@@ -395,8 +398,29 @@ class BatchWriter:
                 widened.append((*row[:10], min(row[10], seen[0]), max(row[11], seen[1])))
         return new_rows, widened
 
+    def _not_retracted(self, cursor: Any, widened: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Known statements seen again, less the retracted ones: a retraction wins over
+        any later re-ingest of the same statement (its seen window still grows, but it
+        never comes back into the projection). A new statement cannot be retracted yet,
+        so only this (usually empty) list is looked up."""
+        if not widened:
+            return widened
+        retracted = {
+            row[0]
+            for row in self.dialect.select_in(
+                cursor,
+                self.dialect.sql("SELECT statement_id FROM retractions WHERE statement_id"),
+                [row[1] for row in widened],
+            )
+        }
+        return [row for row in widened if row[1] not in retracted] if retracted else widened
+
     def _project(
-        self, cursor: Any, new_rows: list[tuple[Any, ...]], widened: list[tuple[Any, ...]]
+        self,
+        cursor: Any,
+        new_rows: list[tuple[Any, ...]],
+        widened: list[tuple[Any, ...]],
+        ids: WrittenIds | None = None,
     ) -> tuple[int, int, int, dict[str, tuple[int, int]]]:
         """Fold new and widened statements into entity/edge rows; returns counts."""
         if not new_rows and not widened:
@@ -424,6 +448,13 @@ class BatchWriter:
         self._insert_entities(cursor, created)
         self._update_entities(cursor, updated)
         edges_new = self._insert_edges(cursor, created, updated)
+        if ids is not None:
+            names = {row[0]: row[2] for row in touched}
+            made_ids = dict.fromkeys(names[e.nid] for e in created)
+            ids.entities_created = list(made_ids)
+            ids.entities_updated = [
+                i for i in dict.fromkeys(names[e.nid] for e in updated) if i not in made_ids
+            ]
         made = Counter(e.schema for e in created)
         grown = Counter(e.schema for e in updated)
         by_schema = {name: (made[name], grown[name]) for name in made.keys() | grown.keys()}

@@ -82,7 +82,7 @@ async def search_connection(
     start = offset_of("search", after)
     page = await blocking(
         lambda: context.platform.reads.search(
-            context.request,
+            context.access,
             query,
             schemata=where.types if where is not None else None,
             first=first,

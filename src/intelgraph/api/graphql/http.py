@@ -1,8 +1,9 @@
 """``/graphql`` over HTTP: POST (JSON, batched up to a limit) and GET (queries only).
 
 Mutations over GET are refused (405): a GET can be triggered cross-site by a
-link or an image, so it must never change anything. Bodies other than JSON are
-refused (415), which also stops form-encoded cross-site POSTs.
+link or an image, so it must never change anything. Bodies other than JSON (and
+multipart uploads, which need a bearer token) are refused (415), which also
+stops form-encoded cross-site POSTs. GraphiQL is served only in development.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
 
 from intelgraph.api.graphql.errors import request_error
 from intelgraph.api.graphql.service import GraphQLService, Outcome
+from intelgraph.api.graphql.ws import anonymous_request
 from intelgraph.api.security import AUTHORITY_HEADER, PURPOSE_HEADER, auth_error_response
 from intelgraph.auth.errors import AuthError
 from intelgraph.errors import IntelGraphError, InvalidInput
@@ -50,8 +53,14 @@ def _response(outcome: Outcome) -> JSONResponse:
     return JSONResponse(outcome.body, status_code=outcome.status, headers=outcome.headers)
 
 
-async def _authenticated(request: Request) -> AccessRequest | Response:
+async def _authenticated(request: Request, payload: Any = None) -> AccessRequest | Response:
     service = _service(request)
+    if (
+        not request.headers.get("authorization")
+        and isinstance(payload, dict)
+        and service.anonymous_allowed(payload)
+    ):
+        return anonymous_request()  # login/refresh: how a caller gets a token
     try:
         return _access(request, service.platform)
     except AuthError as exc:
@@ -68,6 +77,8 @@ async def graphql_post(request: Request) -> Response:
     service = _service(request)
     settings = service.platform.settings
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        return await _multipart(request, service)
     if media_type not in {"application/json", "application/graphql-response+json"}:
         return _refusal(
             InvalidInput(
@@ -97,7 +108,7 @@ async def graphql_post(request: Request) -> Response:
             ),
             400,
         )
-    access = await _authenticated(request)
+    access = await _authenticated(request, payload)
     if isinstance(access, Response):
         return access
     request_id = current_request_id()
@@ -134,6 +145,12 @@ async def graphql_get(request: Request) -> Response:
     """Queries only, e.g. persisted ones: ``?extensions={"persistedQuery":…}``."""
     service = _service(request)
     params = request.query_params
+    if (
+        not params
+        and not service.api.production
+        and "text/html" in request.headers.get("accept", "")
+    ):
+        return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
     payload: dict[str, Any] = {}
     for name in ("query", "operationName"):
         if name in params:
@@ -162,6 +179,80 @@ async def graphql_get(request: Request) -> Response:
         access, payload, queries_only=True, request_id=current_request_id(), transport=request
     )
     return _response(outcome)
+
+
+async def _multipart(request: Request, service: GraphQLService) -> Response:
+    """The GraphQL multipart request spec (file uploads): ``operations`` (JSON),
+    ``map`` (file field → variable paths) and the files. Uploads need a bearer token
+    like everything else, which a cross-site form cannot send."""
+    if not request.headers.get("authorization"):
+        access = await _authenticated(request)
+        assert isinstance(access, Response)
+        return access
+    try:
+        form = await request.form(max_files=10, max_fields=20, max_part_size=1 << 20)
+    except Exception:  # starlette raises its own parser errors for malformed bodies
+        return _refusal(
+            InvalidInput("the multipart body could not be read", code="invalid_request"), 400
+        )
+    try:
+        payload = _operations(form)
+    except IntelGraphError as exc:
+        return _refusal(exc, 400)
+    access = await _authenticated(request, payload)
+    if isinstance(access, Response):
+        return access
+    outcome = await service.run(access, payload, request_id=current_request_id(), transport=request)
+    return _response(outcome)
+
+
+def _operations(form: Any) -> dict[str, Any]:
+    bad = InvalidInput(
+        "a multipart request needs `operations` and `map` fields",
+        hint="see the GraphQL multipart request spec",
+        code="invalid_request",
+    )
+    operations_text, mapping_text = form.get("operations"), form.get("map")
+    if not isinstance(operations_text, str) or not isinstance(mapping_text, str):
+        raise bad
+    try:
+        payload = json.loads(operations_text)
+        mapping = json.loads(mapping_text)
+    except ValueError:
+        raise bad from None
+    if not isinstance(payload, dict) or not isinstance(mapping, dict):
+        raise bad
+    for field_name, paths in mapping.items():
+        upload = form.get(field_name)
+        if upload is None or isinstance(upload, str) or not isinstance(paths, list):
+            raise bad
+        for path in paths:
+            _place(payload, str(path), upload)
+    return payload
+
+
+def _place(payload: dict[str, Any], path: str, value: Any) -> None:
+    """Put an upload at ``variables.file`` or ``variables.files.0``."""
+    parts = path.split(".")
+    if len(parts) < 2 or parts[0] != "variables":
+        raise InvalidInput(
+            f"upload path {path!r} must start with variables.", code="invalid_request"
+        )
+    target: Any = payload
+    for part in parts[:-1]:
+        target = target[int(part)] if isinstance(target, list) else target.setdefault(part, {})
+    last = parts[-1]
+    if isinstance(target, list):
+        index = int(last)
+        if not 0 <= index < len(target):
+            raise InvalidInput(f"upload path {path!r} is out of range", code="invalid_request")
+        target[index] = value
+    elif isinstance(target, dict):
+        target[last] = value
+    else:
+        raise InvalidInput(
+            f"upload path {path!r} does not fit the variables", code="invalid_request"
+        )
 
 
 def _too_large(limit: int) -> JSONResponse:

@@ -31,17 +31,23 @@ async def blocking(function: Callable[[], T]) -> T:
 
 
 class Loaders:
-    def __init__(self, platform: Platform, request: AccessRequest) -> None:
+    def __init__(self, platform: Platform, request: AccessRequest, *, cache: bool = True) -> None:
+        """``cache=False`` for WebSocket connections, which live longer than any data."""
         self.platform = platform
         self.request = request
-        self.entity: DataLoader[str, Entity | None] = DataLoader(self._entities)
-        self.statements: DataLoader[str, list[StoredStatement]] = DataLoader(self._statements)
-        self.record: DataLoader[str, Record | None] = DataLoader(self._records)
-        self.source: DataLoader[str, Source | None] = DataLoader(self._sources)
+        self.cache = cache
+        self.entity: DataLoader[str, Entity | None] = DataLoader(self._entities, cache=cache)
+        self.statements: DataLoader[str, list[StoredStatement]] = DataLoader(
+            self._statements, cache=cache
+        )
+        self.record: DataLoader[str, Record | None] = DataLoader(self._records, cache=cache)
+        self.source: DataLoader[str, Source | None] = DataLoader(self._sources, cache=cache)
         self._visible_sources: dict[str, Source] | None = None
 
     def prime(self, entities: Iterable[Entity]) -> None:
         """Entities a root resolver already read need not be read again."""
+        if not self.cache:
+            return
         for entity in entities:
             self.entity.prime(entity.id, entity)
 
@@ -59,7 +65,7 @@ class Loaders:
         return [found.get(i) for i in ids]
 
     async def _sources(self, ids: Sequence[str]) -> list[Source | None]:
-        if self._visible_sources is None:
+        if self._visible_sources is None or not self.cache:
             listed = await blocking(lambda: self.platform.reads.sources(self.request))
             self._visible_sources = {source.id: source for source in listed}
         return [self._visible_sources.get(i) for i in ids]

@@ -102,7 +102,7 @@ def _ontology_type(schema: Schema) -> OntologyType:
 class Query:
     @strawberry.field(description="The principal this request runs as, and its rights.")
     def me(self, info: Info) -> Viewer:
-        request = info.context.request
+        request = info.context.access
         principal = request.principal
         return Viewer(
             id=principal.id,
@@ -124,7 +124,7 @@ class Query:
     async def entity(self, info: Info, id: strawberry.ID) -> Entity | None:
         context = info.context
         try:
-            found = await blocking(lambda: context.platform.reads.entity(context.request, str(id)))
+            found = await blocking(lambda: context.platform.reads.entity(context.access, str(id)))
         except NotFound:
             return None
         return context.wrap([found])[0]
@@ -160,7 +160,7 @@ class Query:
         check_first(first)
         page = await blocking(
             lambda: context.platform.reads.neighbors(
-                context.request,
+                context.access,
                 str(id),
                 direction=StoreDirection(direction.value),
                 edge_types=edge_types,
@@ -187,7 +187,7 @@ class Query:
         check_first(first, largest=100)
         found = await blocking(
             lambda: context.platform.reads.paths(
-                context.request,
+                context.access,
                 str(from_),
                 str(to),
                 max_hops=max_hops,
@@ -214,7 +214,7 @@ class Query:
         check_first(limit, largest=5_000)
         found = await blocking(
             lambda: context.platform.reads.subgraph(
-                context.request, wanted, hops=hops, edge_types=edge_types, limit=limit
+                context.access, wanted, hops=hops, edge_types=edge_types, limit=limit
             )
         )
         return subgraph_of(found)
@@ -232,7 +232,7 @@ class Query:
     )
     async def evidence(self, info: Info, statement_id: strawberry.ID) -> Evidence | None:
         context = info.context
-        platform, request = context.platform, context.request
+        platform, request = context.platform, context.access
 
         def read() -> Evidence | None:
             try:
@@ -251,7 +251,7 @@ class Query:
     @strawberry.field(description="The sources you may see.")
     async def sources(self, info: Info) -> list[Source]:
         context = info.context
-        found = await blocking(lambda: context.platform.reads.sources(context.request))
+        found = await blocking(lambda: context.platform.reads.sources(context.access))
         return [Source(model=source) for source in found]
 
     @strawberry.field(description="Ingest runs of sources you may see, newest first.")
@@ -263,7 +263,7 @@ class Query:
         start = offset_of("runs", after)
         if start > 10_000:
             raise InvalidInput("ingestRuns pages only through the newest 10,000 runs")
-        scope = context.platform.access.scope(context.request)
+        scope = context.platform.access.scope(context.access)
         found = await blocking(
             lambda: context.platform.store.ingest.runs(scope, limit=min(start + first + 1, 10_001))
         )
@@ -305,7 +305,7 @@ class Query:
     )
     async def authorities(self, info: Info, include_revoked: bool = False) -> list[Authority]:
         context = info.context
-        principal = context.request.principal
+        principal = context.access.principal
         platform = context.platform
 
         def read() -> list[Authority]:
@@ -321,7 +321,7 @@ class Query:
                     or not row.holders.isdisjoint(principal.groups)
                 ]
             covered = sorted({i for row in rows for i in row.entities})
-            visible = set(platform.store.entities(platform.access.scope(context.request), covered))
+            visible = set(platform.store.entities(platform.access.scope(context.access), covered))
             return [Authority(model=row, entity_ids=sorted(row.entities & visible)) for row in rows]
 
         return await blocking(read)

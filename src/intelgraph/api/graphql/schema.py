@@ -16,7 +16,9 @@ from strawberry.types import ExecutionContext
 from intelgraph.api.graphql.cost import CostLimits
 from intelgraph.api.graphql.entities import NodeTypes
 from intelgraph.api.graphql.extensions import CostGuard, ErrorModel
+from intelgraph.api.graphql.mutations import Mutation
 from intelgraph.api.graphql.queries import Query
+from intelgraph.api.graphql.subscriptions import Subscription
 from intelgraph.ontology import Ontology
 
 if TYPE_CHECKING:
@@ -98,7 +100,7 @@ def build_api(
         # the errors list outright).
         partial(
             CostGuard,
-            limits_for=lambda context: chosen.of(context.request.principal),
+            limits_for=lambda context: chosen.of(context.access.principal),
             introspection=not production,
         ),
         *extra_extensions,
@@ -107,6 +109,8 @@ def build_api(
         extensions.append(DisableIntrospection)
     schema = _Schema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         types=nodes.types,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),

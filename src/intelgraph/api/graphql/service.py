@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, parse
+from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, parse
+from graphql import OperationType as GraphQLOperationType
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -22,12 +23,18 @@ from intelgraph.api.graphql.errors import convert_all, error_body
 from intelgraph.api.graphql.persisted import PersistedQueries
 from intelgraph.api.graphql.ratelimit import RateDecision, RateLimiter, RateLimitPolicy
 from intelgraph.api.graphql.schema import GraphQLApi, RoleLimits, build_api
+from intelgraph.api.hub import EventHub
+from intelgraph.api.jobs import JobRegistry
+from intelgraph.auth.errors import AuthError
+from intelgraph.auth.service import TokenPair
+from intelgraph.auth.throttle import LoginThrottle
 from intelgraph.config import Settings
 from intelgraph.errors import IntelGraphError, InvalidInput
 from intelgraph.platform import Platform
 from intelgraph.policy.principal import AccessRequest
 
 UI_DOCUMENTS = Path(__file__).resolve().parents[2] / "web" / "persisted-documents.json"
+ANONYMOUS_FIELDS = frozenset({"login", "refresh", "__typename"})
 _LIMIT_PARSE = 200_000  # characters: longer documents are refused before parsing
 
 
@@ -81,6 +88,9 @@ def persisted_from(settings: Settings) -> PersistedQueries:
 
 
 class GraphQLService:
+    """What the API needs besides the platform: the schema, its guards, the event
+    hub subscriptions listen on, the job registry, the login throttle."""
+
     def __init__(
         self,
         platform: Platform,
@@ -88,14 +98,40 @@ class GraphQLService:
         *,
         persisted: PersistedQueries,
         limiter: RateLimiter | None,
+        hub: EventHub | None = None,
+        jobs: JobRegistry | None = None,
+        throttle: LoginThrottle | None = None,
     ) -> None:
         self.platform = platform
         self.api = api
         self.persisted = persisted
         self.limiter = limiter
+        self.hub = hub if hub is not None else EventHub()
+        self.jobs = jobs
+        self.throttle = throttle if throttle is not None else LoginThrottle()
+
+    def login(self, username: str, password: str) -> TokenPair:
+        """The embedded issuer's login, behind the same throttle as ``/auth/login``."""
+        wait = self.throttle.retry_after(username)
+        if wait:
+            raise IntelGraphError(
+                "too many failed logins for this user",
+                hint=f"wait {wait} s before trying again",
+                code="rate_limited",
+                details={"retryAfter": wait},
+            )
+        try:
+            pair = self.platform.identity.login(username, password)
+        except AuthError:
+            self.throttle.failed(username)
+            raise
+        self.throttle.succeeded(username)
+        return pair
 
     @classmethod
-    def from_platform(cls, platform: Platform) -> GraphQLService:
+    def from_platform(
+        cls, platform: Platform, *, hub: EventHub | None = None, jobs: JobRegistry | None = None
+    ) -> GraphQLService:
         settings = platform.settings
         api = build_api(
             platform.ontology,
@@ -103,18 +139,48 @@ class GraphQLService:
             limits=limits_from(settings),
         )
         return cls(
-            platform, api, persisted=persisted_from(settings), limiter=limiter_from(settings)
+            platform,
+            api,
+            persisted=persisted_from(settings),
+            limiter=limiter_from(settings),
+            hub=hub,
+            jobs=jobs,
         )
 
     def context(
-        self, request: AccessRequest, *, request_id: str | None = None, transport: Any = None
+        self,
+        request: AccessRequest,
+        *,
+        request_id: str | None = None,
+        transport: Any = None,
+        cache: bool = True,
     ) -> GraphQLContext:
         return GraphQLContext.create(
             self.platform,
             request,
             self.api.nodes,
+            self,
             request_id=request_id,
             transport=transport,
+            cache=cache,
+        )
+
+    def anonymous_allowed(self, payload: Mapping[str, Any]) -> bool:
+        """Only ``login``/``refresh`` run without a token (they are how one gets one)."""
+        query = payload.get("query")
+        if not isinstance(query, str):
+            return False
+        document = _parsed(query)
+        if document is None:
+            return False
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        name = payload.get("operationName")
+        chosen = [o for o in operations if name is None or (o.name and o.name.value == name)]
+        if len(chosen) != 1 or chosen[0].operation != GraphQLOperationType.MUTATION:
+            return False
+        fields = chosen[0].selection_set.selections
+        return bool(fields) and all(
+            isinstance(f, FieldNode) and f.name.value in ANONYMOUS_FIELDS for f in fields
         )
 
     async def run(
