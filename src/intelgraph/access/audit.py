@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from intelgraph.ledger.leaves import LedgerEntry, entry
 from intelgraph.model import utcnow
+from intelgraph.obs.tracing import current_request_id
 from intelgraph.policy.principal import AccessRequest, Principal
 
 if TYPE_CHECKING:
@@ -115,14 +116,20 @@ def admin_entry(
 
 
 def _who(request: AccessRequest) -> dict[str, Any]:
+    """Who asked, and the id of the HTTP request (the request's provenance id: the same
+    id is in the access log and the trace, so an audit entry leads to both)."""
     principal = request.principal
-    return {
+    who = {
         "principal": principal.id,
         "name": principal.name,
         "tenant": principal.tenant,
         "purpose": request.effective_purpose,
         "authority": request.authority.id if request.authority else None,
     }
+    request_id = current_request_id()
+    if request_id:
+        who["request"] = request_id
+    return who
 
 
 __all__ = ["Auditor", "admin_entry", "system_request"]

@@ -55,7 +55,9 @@ def create_app(
     traces = tracing if tracing is not None else Tracing.create(platform.settings.tracing_exporter)
     if graphql is None:
         hub = EventHub()
-        graphql = GraphQLService.from_platform(platform, hub=hub, jobs=JobRegistry(platform, hub))
+        graphql = GraphQLService.from_platform(
+            platform, hub=hub, jobs=JobRegistry(platform, hub), tracing=traces
+        )
     feed = ChangeFeed(platform.store, graphql.hub)
 
     @asynccontextmanager

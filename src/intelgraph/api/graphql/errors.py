@@ -71,6 +71,21 @@ def _code_of_graphql(message: str) -> str:
     return "graphql_validation_failed"
 
 
+def code_of(error: GraphQLError) -> str:
+    """The code :func:`convert` gives ``error``, without converting (or logging) it."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):
+        return code
+    original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    if isinstance(original, IntelGraphError):
+        return original.code
+    if original is None or isinstance(original, GraphQLError):
+        return _code_of_graphql(error.message)
+    return "internal"
+
+
 def convert(error: GraphQLError, *, suggestions: bool) -> GraphQLError:
     """One error in the model's shape (idempotent)."""
     extensions = error.extensions or {}
@@ -119,4 +134,4 @@ def request_error(error: IntelGraphError) -> dict[str, Any]:
     return {"message": error.message, "extensions": error_body(error)}
 
 
-__all__ = ["CODES", "convert", "convert_all", "error_body", "request_error"]
+__all__ = ["CODES", "code_of", "convert", "convert_all", "error_body", "request_error"]

@@ -19,9 +19,12 @@ from intelgraph.api.graphql.extensions import CostGuard, ErrorModel
 from intelgraph.api.graphql.mutations import Mutation
 from intelgraph.api.graphql.queries import Query
 from intelgraph.api.graphql.subscriptions import Subscription
+from intelgraph.api.graphql.tracing import ResolverTracing
 from intelgraph.ontology import Ontology
 
 if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
+
     from intelgraph.policy.principal import Principal
 
 # Names schema v1 uses for its own types; an ontology type may not take them.
@@ -86,6 +89,7 @@ def build_api(
     production: bool = False,
     limits: RoleLimits | None = None,
     extra_extensions: Sequence[Any] = (),
+    tracer: Tracer | None = None,
 ) -> GraphQLApi:
     """Schema v1 for ``ontology``: introspection and suggestions off in production."""
     nodes = NodeTypes(ontology, reserved=RESERVED)
@@ -107,6 +111,8 @@ def build_api(
     ]
     if production:
         extensions.append(DisableIntrospection)
+    if tracer is not None:  # only when spans are exported: it wraps every field
+        extensions.append(partial(ResolverTracing, tracer=tracer))
     schema = _Schema(
         query=Query,
         mutation=Mutation,

@@ -30,6 +30,7 @@ from intelgraph.auth.service import TokenPair
 from intelgraph.auth.throttle import LoginThrottle
 from intelgraph.config import Settings
 from intelgraph.errors import IntelGraphError, InvalidInput
+from intelgraph.obs.tracing import Tracing
 from intelgraph.platform import Platform
 from intelgraph.policy.principal import AccessRequest
 
@@ -130,13 +131,21 @@ class GraphQLService:
 
     @classmethod
     def from_platform(
-        cls, platform: Platform, *, hub: EventHub | None = None, jobs: JobRegistry | None = None
+        cls,
+        platform: Platform,
+        *,
+        hub: EventHub | None = None,
+        jobs: JobRegistry | None = None,
+        tracing: Tracing | None = None,
     ) -> GraphQLService:
         settings = platform.settings
         api = build_api(
             platform.ontology,
             production=settings.mode == "production",
             limits=limits_from(settings),
+            tracer=tracing.tracer("intelgraph.graphql")
+            if tracing is not None and tracing.enabled
+            else None,
         )
         return cls(
             platform,
