@@ -30,7 +30,7 @@ def test_health_and_readiness(platform: Platform) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"store": "ok"}
+    assert ready.json()["checks"] == {"store": "ok", "ledger": "ok"}
 
 
 def test_not_ready_when_the_schema_is_behind(platform: Platform) -> None:
@@ -40,6 +40,45 @@ def test_not_ready_when_the_schema_is_behind(platform: Platform) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["checks"]["store"] == "schema_outdated"
+
+
+def test_not_ready_when_the_newest_checkpoint_does_not_verify(platform: Platform) -> None:
+    platform.ledger.checkpoint()
+    with platform.store._writer_engine.begin() as connection:
+        # The ledger tables are append-only (triggers); a forged signature is planted by
+        # dropping the guard, as an attacker with database access would.
+        note = connection.exec_driver_sql("SELECT note FROM ledger_checkpoints").scalar_one()
+        forged = note[:-8] + ("A" * 8 if not note.endswith("A" * 8) else "B" * 8)
+        triggers = [
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'ledger_checkpoints'"
+            )
+        ]
+        for name in triggers:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}")
+        connection.exec_driver_sql("UPDATE ledger_checkpoints SET note = ?", (forged,))
+    ready = TestClient(create_app(platform)).get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["ledger"] == "checkpoint_unverified"
+
+
+def test_readiness_checks_nats_only_when_configured(tmp_path: Path, nats_url: str) -> None:
+    with Platform.open(
+        load_settings(data_dir=tmp_path / "a", nats_url=nats_url), upgrade=True
+    ) as opened:
+        checks = TestClient(create_app(opened)).get("/readyz").json()["checks"]
+    assert checks["nats"] == "ok"
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with Platform.open(
+        load_settings(data_dir=tmp_path / "b", nats_url=f"nats://127.0.0.1:{port}"), upgrade=True
+    ) as opened:
+        ready = TestClient(create_app(opened)).get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["nats"] == "unreachable"
 
 
 def test_web_root_and_error_shape(platform: Platform) -> None:

@@ -21,6 +21,7 @@ from intelgraph.api.graphql.ws import SubscriptionRouter
 from intelgraph.api.hub import EventHub
 from intelgraph.api.ingest_push import PushIngest
 from intelgraph.api.jobs import JobRegistry
+from intelgraph.api.readiness import nats_readiness
 from intelgraph.api.security import auth_error_response
 from intelgraph.auth.errors import AuthError
 from intelgraph.errors import IntelGraphError, NotFound
@@ -117,14 +118,19 @@ def create_app(
         return {"status": "ok", "version": __version__}
 
     @app.get("/readyz")
-    def readyz() -> JSONResponse:
-        """Readiness: the store answers and its schema is current."""
+    async def readyz() -> JSONResponse:
+        """Readiness: the store answers with a current schema, the ledger's key loads and
+        its newest checkpoint verifies, and NATS answers when one is configured."""
         checks: dict[str, str] = {}
         try:
-            platform.store.check_schema()
+            await run_in_threadpool(platform.store.check_schema)
             checks["store"] = "ok"
         except IntelGraphError as exc:
             checks["store"] = exc.code
+        if checks["store"] == "ok":
+            checks["ledger"] = await run_in_threadpool(platform.ledger.readiness)
+        if "nats_url" in platform.settings.model_fields_set:
+            checks["nats"] = await nats_readiness(platform.settings.nats_url)
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not-ready", "checks": checks},

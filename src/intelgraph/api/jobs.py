@@ -20,7 +20,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -165,7 +165,7 @@ class JobRegistry:
             guard=PolicyExportGuard(access, request),
         )
         job = self._new("export", request, {"format": fmt, "selection": selection.to_dict()})
-        self._start(job, self._run_export, job.id, export)
+        self._start(job, self._run_export, export)
         return job
 
     def submit_ingest(
@@ -235,9 +235,7 @@ class JobRegistry:
         if spec is not None and mapping is not None:
             mapping_path = folder / "mapping.yml"
             write_atomically(mapping_path, mapping.encode(), mode=0o600)
-        self._start(
-            job, self._run_ingest, job.id, path, kind, mapping_path, source, principal.tenant
-        )
+        self._start(job, self._run_ingest, path, kind, mapping_path, source, principal.tenant)
         return job
 
     # -- reading -------------------------------------------------------------------------
@@ -375,7 +373,7 @@ class JobRegistry:
             detail=detail,
         )
 
-    def _start(self, job: Job, work: Any, *args: Any) -> None:
+    def _start(self, job: Job, work: Callable[..., None], *args: Any) -> None:
         with self._lock:
             if self._closed:
                 raise IntelGraphError(
@@ -393,7 +391,7 @@ class JobRegistry:
                 "the server is stopping and takes no new jobs", code="unavailable"
             ) from None
 
-    def _guarded(self, job_id: str, work: Any, *args: Any) -> None:
+    def _guarded(self, job_id: str, work: Callable[..., None], *args: Any) -> None:
         """Run a job; any failure ends it failed with an error a client can show (the
         traceback goes to the log, never to the client)."""
         try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,28 +34,22 @@ from intelgraph.cli.ingest_view import (
     progress_bar,
     run_dict,
 )
-from intelgraph.config import Settings
 from intelgraph.errors import IntelGraphError, InvalidInput
-from intelgraph.ingest import (
-    AutoMapper,
-    FormatOptions,
-    FtmMapper,
-    IngestOptions,
-    IngestPipeline,
-    Input,
-    Mapper,
-    MappingSpec,
-    StixMapper,
-    load_mapping,
-)
-from intelgraph.ingest.connectors.files import FileInput, expand_paths
+from intelgraph.ingest import IngestPipeline
+from intelgraph.ingest.connectors.files import FileInput
 from intelgraph.ingest.connectors.folder import FolderWatcher
-from intelgraph.ingest.keys import tokenization_key
-from intelgraph.ingest.mapping import SourceSpec
-from intelgraph.ingest.pipeline import ProgressCallback
 from intelgraph.ingest.replay import replay
-from intelgraph.ingest.sources import SourceOptions, build_source
-from intelgraph.model import Source, source_id
+from intelgraph.ingest.runner import (
+    build_pipeline,
+    default_source_name,
+    estimate_records,
+    file_inputs,
+    format_options,
+    load_mapping_file,
+    run_source,
+)
+from intelgraph.ingest.sources import SourceOptions
+from intelgraph.model import source_id
 from intelgraph.platform import Platform
 
 
@@ -98,125 +91,6 @@ PurposeOption = typer.Option([], "--purpose", help="Purpose tag of the source (r
 ResidencyOption = typer.Option(None, "--residency", help="Data residency region.")
 
 
-def _mapper(platform: Platform, mapping: MappingSpec | None, formats: Sequence[str]) -> Mapper:
-    """The mapping when given, else the mapper the formats describe themselves with."""
-    if mapping is not None:
-        return mapping
-    ontology = platform.ontology
-    kinds = set(formats)
-    if kinds <= {"stix"}:
-        return StixMapper(ontology)
-    if kinds <= {"ftm"}:
-        return FtmMapper(ontology)
-    tabular = sorted(kinds & {"csv", "xlsx"})
-    if tabular:
-        raise InvalidInput(
-            f"{'/'.join(tabular).upper()} input needs a mapping to say what each row is",
-            hint="pass --mapping FILE (see docs/ingest-mappings.md; an example is "
-            "docs/examples/donations.yml)",
-        )
-    return AutoMapper(ontology)
-
-
-def _token_key(settings: Settings, privacy: dict[str, str]) -> bytes:
-    """The tokenization key, read (or made) only when some class is tokenized."""
-    return tokenization_key(settings.data_dir) if "token" in privacy.values() else b""
-
-
-def _source(
-    platform: Platform, mapping: MappingSpec | None, options: SourceOptions, default_name: str
-) -> tuple[Source, dict[str, str]]:
-    """The run's source (mapping ``source`` block under the command line) and privacy."""
-    return build_source(
-        mapping.source if mapping else SourceSpec(),
-        options,
-        default_name=default_name,
-        default_tenant=platform.settings.default_tenant,
-    )
-
-
-def _pipeline(
-    platform: Platform,
-    *,
-    source: tuple[Source, dict[str, str]],
-    mapping: MappingSpec | None,
-    formats: Sequence[str],
-    connector: str,
-    drift: str = "warn",
-    batch_size: int | None = None,
-    run_options: dict[str, Any] | None = None,
-    progress: ProgressCallback | None = None,
-) -> IngestPipeline:
-    settings = platform.settings
-    made, privacy = source
-    options: dict[str, Any] = {"format": ",".join(formats), **(run_options or {})}
-    if mapping is not None:
-        options["mapping"] = str(Path(mapping.path).resolve())
-    return IngestPipeline(
-        platform.store,
-        made,
-        _mapper(platform, mapping, formats),
-        connector=connector,
-        mapping_hash=mapping.hash if mapping is not None else None,
-        options=IngestOptions(
-            batch_size=batch_size or settings.ingest_batch_size, drift=drift, privacy=privacy
-        ),
-        token_key=_token_key(settings, privacy),
-        checkpoint=platform.ledger.checkpoint,
-        checkpoint_every=settings.ledger_checkpoint_seconds,
-        progress=progress,
-        run_options=options,
-    )
-
-
-def _load_mapping(platform: Platform, path: Path | None) -> MappingSpec | None:
-    return load_mapping(path, platform.ontology) if path else None
-
-
-def _inputs(
-    settings: Settings,
-    targets: Sequence[str],
-    fmt: str | None,
-    options: FormatOptions,
-    s3_endpoint: str | None,
-) -> list[Input]:
-    inputs: list[Input] = []
-    for target in targets:
-        if target.startswith("s3://"):
-            from intelgraph.ingest.connectors.s3 import s3_inputs  # boto3 loads slowly
-
-            inputs.extend(
-                s3_inputs(
-                    target,
-                    fmt=fmt,
-                    options=options,
-                    endpoint_url=s3_endpoint or settings.s3_endpoint_url,
-                )
-            )
-        elif target.startswith(("http://", "https://")):
-            raise InvalidInput(
-                f"{target} is a URL",
-                hint=f"to pull a JSON API use: intelgraph ingest http {target}",
-            )
-        else:
-            inputs.extend(expand_paths([Path(target)], fmt, options))
-    return inputs
-
-
-def _estimate(inputs: Sequence[Input]) -> int | None:
-    """Records to expect (lines of local CSV/JSONL files), for the ETA; None if unknown."""
-    total = 0
-    for item in inputs:
-        if not isinstance(item, FileInput) or item.format not in ("csv", "jsonl", "ftm"):
-            return None
-        if item.path.name.endswith(".gz"):
-            return None
-        with item.path.open("rb") as handle:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-        total += max(lines - (1 if item.format == "csv" else 0), 0)
-    return total
-
-
 @app.command("files")
 @friendly_errors
 def files(
@@ -248,24 +122,24 @@ def files(
     """Load files, directories or S3 objects (the default: intelgraph ingest PATH…)."""
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = _load_mapping(platform, mapping_file)
-        merged = dict(mapping.format_options) if mapping else {}
-        given = {
-            "encoding": encoding,
-            "delimiter": delimiter,
-            "quotechar": quotechar,
-            "sheet": sheet,
-            "records_path": records,
-        }
-        merged.update({k: v for k, v in given.items() if v is not None})
-        fmt = fmt or merged.pop("format", None)
-        options = FormatOptions(**merged)
+        mapping = load_mapping_file(platform, mapping_file)
+        fmt, options = format_options(
+            mapping,
+            fmt,
+            {
+                "encoding": encoding,
+                "delimiter": delimiter,
+                "quotechar": quotechar,
+                "sheet": sheet,
+                "records_path": records,
+            },
+        )
         targets = list(paths or []) or (mapping.urls if mapping else [])
         if not targets:
             raise InvalidInput(
                 "nothing to ingest", hint="name files, a directory or s3://bucket/prefix"
             )
-        inputs = _inputs(settings, targets, fmt, options, s3_endpoint)
+        inputs = file_inputs(settings, targets, fmt, options, s3_endpoint)
         source_options = SourceOptions(
             name=source,
             licence=licence,
@@ -275,12 +149,12 @@ def files(
             labels=label,
             privacy=privacy,
         )
-        default_name = Path(targets[0].rstrip("/")).stem.split(".")[0] or "files"
-        total = None if as_json else _estimate(inputs)  # no bar, so no need to count lines
+        default_name = default_source_name(targets[0])
+        total = None if as_json else estimate_records(inputs)  # no bar: no need to count lines
         with progress_bar(not as_json, total) as advance:
-            pipeline = _pipeline(
+            pipeline = build_pipeline(
                 platform,
-                source=_source(platform, mapping, source_options, default_name),
+                source=run_source(platform, mapping, source_options, default_name),
                 mapping=mapping,
                 formats=sorted({i.format for i in inputs}),
                 connector="s3" if targets[0].startswith("s3://") else "file",
@@ -324,7 +198,7 @@ def http(
     headers = dict(parse_header(item) for item in header)  # never echoes a header's value
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = _load_mapping(platform, mapping_file)
+        mapping = load_mapping_file(platform, mapping_file)
         records = records or (mapping.format_options.get("records_path") if mapping else None)
         config = HttpPullConfig(
             url=url,
@@ -335,9 +209,9 @@ def http(
         )
         source_input = HttpInput(config)
         with progress_bar(not as_json, None) as advance:
-            pipeline = _pipeline(
+            pipeline = build_pipeline(
                 platform,
-                source=_source(
+                source=run_source(
                     platform,
                     mapping,
                     SourceOptions(name=source, labels=label, privacy=privacy),
@@ -387,10 +261,10 @@ def nats(
 
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = _load_mapping(platform, mapping_file)
-        pipeline = _pipeline(
+        mapping = load_mapping_file(platform, mapping_file)
+        pipeline = build_pipeline(
             platform,
-            source=_source(
+            source=run_source(
                 platform,
                 mapping,
                 SourceOptions(name=source, labels=label, privacy=privacy),
@@ -436,12 +310,12 @@ def watch(
         raise InvalidInput(f"{directory} is not a directory")
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        mapping = _load_mapping(platform, mapping_file)
+        mapping = load_mapping_file(platform, mapping_file)
         source_options = SourceOptions(name=source, labels=label, privacy=privacy)
-        made = _source(platform, mapping, source_options, directory.resolve().name or "folder")
+        made = run_source(platform, mapping, source_options, directory.resolve().name or "folder")
 
         def handle(item: FileInput) -> None:
-            pipeline = _pipeline(
+            pipeline = build_pipeline(
                 platform,
                 source=made,
                 mapping=mapping,
@@ -601,9 +475,9 @@ def dlq_replay(
         def make(sid: str) -> IngestPipeline:
             original = next(r for r in runs_by_id.values() if r.source_id == sid)
             path = mapping_file or original.options.get("mapping")
-            mapping = _load_mapping(platform, Path(path) if path else None)
+            mapping = load_mapping_file(platform, Path(path) if path else None)
             privacy = dict(original.options.get("privacy", {}))
-            return _pipeline(
+            return build_pipeline(
                 platform,
                 source=(store.source(sid), privacy),
                 mapping=mapping,
@@ -633,7 +507,7 @@ def token_create(
     """Create a push token for a source (shown once; only its hash is stored)."""
     settings = settings_from(ctx)
     with Platform.open(settings) as platform:
-        made, _ = _source(
+        made, _ = run_source(
             platform,
             None,
             SourceOptions(name=source, labels=label, licence=licence, retention=retention),

@@ -207,13 +207,18 @@ class IngestPipeline:
         self.store.ingest.begin_run(run)
         return ActiveRun(self, run, resumed=False)
 
-    def run(self, inputs: Sequence[Input]) -> RunSummary:
-        """Load every input to the end, resuming an interrupted run of the same inputs."""
+    def run(
+        self, inputs: Sequence[Input], *, started: Callable[[ActiveRun], object] | None = None
+    ) -> RunSummary:
+        """Load every input to the end, resuming an interrupted run of the same inputs;
+        ``started`` is told of the run once it is open (API jobs publish its id early)."""
         uris = [i.uri for i in inputs]
         if len(set(uris)) != len(uris):
             raise InvalidInput("the same input is named twice", hint="give each input once")
         active = self.open_run(uris)
         with active.guard():
+            if started is not None:
+                started(active)
             for source_input in inputs:
                 checkpoint = active.checkpoints.get(source_input.uri)
                 cursor = None

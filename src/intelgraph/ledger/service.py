@@ -8,9 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from intelgraph.errors import IntelGraphError
 from intelgraph.ledger.keys import Keyring
 from intelgraph.ledger.leaves import LedgerEntry, entry
-from intelgraph.ledger.note import Signer, Verifier
+from intelgraph.ledger.note import NoteError, Signer, Verifier, open_checkpoint
 from intelgraph.model import Judgement, ViewerScope, utcnow
 
 if TYPE_CHECKING:
@@ -78,6 +79,22 @@ class Ledger:
 
     def signer(self) -> Signer:
         return self.keyring.active()
+
+    def readiness(self) -> str:
+        """``ok`` when the signing key loads and the newest checkpoint verifies with a
+        known key; else the problem's code (readiness probes must stay cheap: no audit)."""
+        try:
+            self.keyring.active()
+            latest = self.store.ledger.latest_checkpoint()
+            if latest is not None:
+                checkpoint, _ = open_checkpoint(latest.note, self.verifiers(), origin=self.origin)
+                if checkpoint.size != latest.size or checkpoint.root != latest.root:
+                    return "checkpoint_mismatch"
+        except NoteError:
+            return "checkpoint_unverified"
+        except IntelGraphError as exc:
+            return exc.code
+        return "ok"
 
     def judge(self, judgement: Judgement) -> str:
         """Store a resolution decision and log it, in one transaction."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -39,6 +39,26 @@ INGEST_RUNS = Counter(
 )
 
 
+GRAPHQL_OPERATIONS = Counter(
+    "intelgraph_graphql_operations",
+    "GraphQL operations, by transport and outcome (ok, or the first error code).",
+    ["transport", "outcome"],
+    registry=REGISTRY,
+)
+GRAPHQL_SECONDS = Histogram(
+    "intelgraph_graphql_operation_seconds",
+    "Time to answer a GraphQL operation over HTTP (after authentication).",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+    registry=REGISTRY,
+)
+GRAPHQL_COST = Histogram(
+    "intelgraph_graphql_operation_cost",
+    "Estimated cost of GraphQL operations (the figure rate limits charge).",
+    buckets=(1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000),
+    registry=REGISTRY,
+)
+
+
 def record_run(source: str, summary: Mapping[str, Any]) -> None:
     """Count a finished run's totals (a resumed run counts only once, when it ends)."""
     INGEST_RUNS.labels(source, summary["status"]).inc()
@@ -55,4 +75,12 @@ def exposition() -> bytes:
     return generate_latest(REGISTRY)
 
 
-__all__ = ["INGEST_DRIFT", "REGISTRY", "exposition", "record_run"]
+__all__ = [
+    "GRAPHQL_COST",
+    "GRAPHQL_OPERATIONS",
+    "GRAPHQL_SECONDS",
+    "INGEST_DRIFT",
+    "REGISTRY",
+    "exposition",
+    "record_run",
+]

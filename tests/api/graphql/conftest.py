@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -380,15 +381,23 @@ def check_errors(body: Any) -> list[dict[str, Any]]:
 # -- SQL counting ----------------------------------------------------------------------
 
 
+BACKGROUND_THREADS = ("change-feed",)  # the app's own pollers, not the request's work
+
+
 class SqlCounter:
-    """Counts statements sent to the store's engines (reader and writer)."""
+    """Counts statements sent to the store's engines (reader and writer) by anything but
+    the app's background threads (the change feed polls the store all the time)."""
 
     def __init__(self, store: Store) -> None:
         self.engines = list({id(e): e for e in (store._engine, store._writer_engine)}.values())
         self.statements: list[str] = []
+        self.background: list[str] = []
 
     def _seen(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        self.statements.append(statement)
+        if threading.current_thread().name.startswith(BACKGROUND_THREADS):
+            self.background.append(statement)
+        else:
+            self.statements.append(statement)
 
     def __enter__(self) -> SqlCounter:
         for engine in self.engines:

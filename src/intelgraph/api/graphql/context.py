@@ -105,6 +105,14 @@ class GraphQLContext(BaseContext):
         found = await self.loaders.entity.load_many(ids)
         return [self.nodes.wrap(e) if e is not None else None for e in found]
 
+    async def read_entities(self, ids: list[str]) -> dict[str, Entity]:
+        """Many entities in one guarded read, wrapped (and primed for later loads)."""
+        if not ids:
+            return {}
+        found = await blocking(lambda: self.platform.reads.entities(self.access, ids))
+        self.loaders.prime(found.values())
+        return {entity_id: self.nodes.wrap(entity) for entity_id, entity in found.items()}
+
     def wrap(self, entities: list[EntityModel]) -> list[Entity]:
         """Store entities a root resolver read, as GraphQL nodes (and primed)."""
         self.loaders.prime(entities)

@@ -128,7 +128,9 @@ async def graphql_post(request: Request) -> Response:
             if not isinstance(item, dict):
                 outcomes.append(_not_an_object())
                 continue
-            outcomes.append(await service.run(access, item, request_id=request_id))
+            outcomes.append(
+                await service.run(access, item, request_id=request_id, transport=request)
+            )
         headers: dict[str, str] = {}
         for outcome in outcomes:
             headers.update(outcome.headers)

@@ -72,7 +72,7 @@ class AssertResult:
         found = await info.context.loaders.statements.load(self.entity_id)
         for item in found:
             if item.id == self.statement_id:
-                return Statement(model=item)
+                return Statement.of(item)
         return None
 
     entity_id: strawberry.Private[str]

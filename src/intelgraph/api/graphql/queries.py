@@ -168,7 +168,7 @@ class Query:
                 cursor=after,
             )
         )
-        return neighbor_connection(page)
+        return await neighbor_connection(context, page)
 
     @strawberry.field(description="Shortest paths between two entities, fewest hops first.")
     async def paths(
@@ -252,7 +252,7 @@ class Query:
     async def sources(self, info: Info) -> list[Source]:
         context = info.context
         found = await blocking(lambda: context.platform.reads.sources(context.access))
-        return [Source(model=source) for source in found]
+        return [Source.of(source) for source in found]
 
     @strawberry.field(description="Ingest runs of sources you may see, newest first.")
     async def ingest_runs(

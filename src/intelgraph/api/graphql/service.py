@@ -7,6 +7,7 @@ the CLI answers with exactly the guards and error shapes of the server.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,13 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from intelgraph.api.graphql.context import GraphQLContext
-from intelgraph.api.graphql.cost import CostLimits, analyse, check, introspection_only
+from intelgraph.api.graphql.cost import (
+    CostLimits,
+    QueryCost,
+    analyse,
+    check,
+    introspection_only,
+)
 from intelgraph.api.graphql.errors import convert_all, error_body
 from intelgraph.api.graphql.persisted import PersistedQueries
 from intelgraph.api.graphql.ratelimit import RateDecision, RateLimiter, RateLimitPolicy
@@ -30,6 +37,7 @@ from intelgraph.auth.service import TokenPair
 from intelgraph.auth.throttle import LoginThrottle
 from intelgraph.config import Settings
 from intelgraph.errors import IntelGraphError, InvalidInput
+from intelgraph.obs.metrics import GRAPHQL_COST, GRAPHQL_OPERATIONS, GRAPHQL_SECONDS
 from intelgraph.obs.tracing import Tracing
 from intelgraph.platform import Platform
 from intelgraph.policy.principal import AccessRequest
@@ -110,6 +118,7 @@ class GraphQLService:
         self.hub = hub if hub is not None else EventHub()
         self.jobs = jobs
         self.throttle = throttle if throttle is not None else LoginThrottle()
+        self._costs: dict[tuple[Any, ...], QueryCost] = {}
 
     def login(self, username: str, password: str) -> TokenPair:
         """The embedded issuer's login, behind the same throttle as ``/auth/login``."""
@@ -202,7 +211,30 @@ class GraphQLService:
         transport: Any = None,
     ) -> Outcome:
         """One operation from a GraphQL-over-HTTP payload (query, variables,
-        operationName, extensions)."""
+        operationName, extensions), counted and timed for ``/metrics``."""
+        started = time.perf_counter()
+        outcome = await self._run(
+            request,
+            payload,
+            queries_only=queries_only,
+            request_id=request_id,
+            transport=transport,
+        )
+        GRAPHQL_SECONDS.observe(time.perf_counter() - started)
+        errors = outcome.body.get("errors") or []
+        code = (errors[0].get("extensions") or {}).get("code", "internal") if errors else "ok"
+        GRAPHQL_OPERATIONS.labels("http" if transport is not None else "local", code).inc()
+        return outcome
+
+    async def _run(
+        self,
+        request: AccessRequest,
+        payload: Mapping[str, Any],
+        *,
+        queries_only: bool = False,
+        request_id: str | None = None,
+        transport: Any = None,
+    ) -> Outcome:
         try:
             query, variables, operation_name = self._unpack(payload)
         except IntelGraphError as exc:
@@ -217,16 +249,12 @@ class GraphQLService:
         )
         if document is not None and not introspecting:
             try:
-                cost = analyse(
-                    self.api.schema._schema,
-                    document,
-                    variables=variables,
-                    operation_name=operation_name,
-                )
+                cost = self._cost(query, document, variables, operation_name)
                 check(cost, self.api.limits.of(request.principal))
             except IntelGraphError as exc:
                 return _failed(exc, 200)
             context.cost = cost.cost
+            GRAPHQL_COST.observe(cost.cost)
             decision = self._charge(request, max(1, cost.cost))
             if decision is not None:
                 headers.update(decision.headers)
@@ -255,6 +283,36 @@ class GraphQLService:
         headers.update(context.response_headers)
         return Outcome(body=_body(result, self.api.production), headers=headers)
 
+    def _cost(
+        self,
+        query: str,
+        document: DocumentNode,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+    ) -> QueryCost:
+        """The analysis, memoised: a document's cost depends only on its text and on
+        the numbers and list lengths among its variables (page sizes, id lists)."""
+        shape = tuple(
+            sorted(
+                (name, _size_of(value))
+                for name, value in (variables or {}).items()
+                if _size_of(value) is not None
+            )
+        )
+        key = (query, operation_name, shape)
+        found = self._costs.get(key)
+        if found is None:
+            found = analyse(
+                self.api.schema._schema,
+                document,
+                variables=variables,
+                operation_name=operation_name,
+            )
+            if len(self._costs) >= 4096:
+                self._costs.clear()
+            self._costs[key] = found
+        return found
+
     def _unpack(self, payload: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
         extensions = payload.get("extensions")
         if extensions is not None and not isinstance(extensions, dict):
@@ -282,6 +340,21 @@ class GraphQLService:
             return None
         principal = request.principal
         return self.limiter.charge(principal.id, principal.tenant, cost)
+
+
+def _size_of(value: Any) -> Any:
+    """What of a variable can change a cost: a number or flag (page sizes,
+    ``@include(if:)``), a list's length, or an input object's content; strings and
+    ids cannot."""
+    if isinstance(value, str) or value is None:
+        return None
+    if isinstance(value, bool | int | float):
+        return (type(value).__name__, value)
+    if isinstance(value, list):
+        return ("list", len(value))
+    if isinstance(value, dict):
+        return ("object", repr(sorted(value.items(), key=lambda item: str(item[0]))))
+    return None
 
 
 def _body(result: ExecutionResult, production: bool) -> dict[str, Any]:

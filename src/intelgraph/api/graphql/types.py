@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -88,44 +89,33 @@ class PropertyValues:
 
 @strawberry.type(description="A named origin of data with its licence and retention.")
 class Source:
-    model: strawberry.Private[SourceModel]
+    # Plain fields, filled once: resolver fields cost several times more per value.
+    id: strawberry.ID
+    name: str
+    licence: str
+    retention: str
+    purposes: list[str]
+    residency: str | None
+    description: str
+    labels: LabelSet
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.model.name
-
-    @strawberry.field
-    def licence(self) -> str:
-        return str(self.model.licence)
-
-    @strawberry.field
-    def retention(self) -> str:
-        return str(self.model.retention)
-
-    @strawberry.field
-    def purposes(self) -> list[str]:
-        return sorted(self.model.purposes | self.model.labels.purposes)
-
-    @strawberry.field
-    def residency(self) -> str | None:
-        return self.model.residency
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.model.description
-
-    @strawberry.field
-    def labels(self) -> LabelSet:
-        return LabelSet.of(self.model.labels)
+    @classmethod
+    def of(cls, model: SourceModel) -> Source:
+        return cls(
+            id=strawberry.ID(model.id),
+            name=model.name,
+            licence=str(model.licence),
+            retention=str(model.retention),
+            purposes=sorted(model.purposes | model.labels.purposes),
+            residency=model.residency,
+            description=model.description,
+            labels=LabelSet.of(model.labels),
+        )
 
 
 async def load_source(info: Info, source_id: str) -> Source | None:
     found = await info.context.loaders.source.load(source_id)
-    return Source(model=found) if found is not None else None
+    return Source.of(found) if found is not None else None
 
 
 @strawberry.type(description="One raw unit read from a source, stored by its SHA-256.")
@@ -168,42 +158,30 @@ class Record:
 @strawberry.type(description="One value of one property of one entity, asserted by one record.")
 class Statement:
     model: strawberry.Private[StoredStatement]
+    id: strawberry.ID
+    entity_id: strawberry.ID
+    schema: str
+    property: str
+    value: str
+    first_seen: datetime
+    last_seen: datetime
+    run_id: str | None
+    record_id: str
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.id)
-
-    @strawberry.field
-    def entity_id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.entity_id)
-
-    @strawberry.field
-    def schema(self) -> str:
-        return self.model.schema
-
-    @strawberry.field
-    def property(self) -> str:
-        return self.model.prop
-
-    @strawberry.field
-    def value(self) -> str:
-        return self.model.value
-
-    @strawberry.field
-    def first_seen(self) -> datetime:
-        return self.model.first_seen
-
-    @strawberry.field
-    def last_seen(self) -> datetime:
-        return self.model.last_seen
-
-    @strawberry.field
-    def run_id(self) -> str | None:
-        return self.model.run_id
-
-    @strawberry.field
-    def record_id(self) -> str:
-        return self.model.record_id
+    @classmethod
+    def of(cls, model: StoredStatement) -> Statement:
+        return cls(
+            model=model,
+            id=strawberry.ID(model.id),
+            entity_id=strawberry.ID(model.entity_id),
+            schema=model.schema,
+            property=model.prop,
+            value=model.value,
+            first_seen=model.first_seen,
+            last_seen=model.last_seen,
+            run_id=model.run_id,
+            record_id=model.record_id,
+        )
 
     @strawberry.field
     def labels(self) -> LabelSet:
@@ -235,8 +213,7 @@ class StatementConnection:
     def of(cls, page: Page[StoredStatement]) -> StatementConnection:
         return cls(
             edges=[
-                StatementEdge(cursor=cursor, node=Statement(model=item))
-                for cursor, item in page.items
+                StatementEdge(cursor=cursor, node=Statement.of(item)) for cursor, item in page.items
             ],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.end),
             total_count=page.total,
@@ -249,30 +226,27 @@ class StatementConnection:
 )
 class Entity:
     model: strawberry.Private[EntityModel]
+    # Plain fields, filled by NodeTypes.wrap (resolver fields cost several times more).
+    id: strawberry.ID
+    schema: str = strawberry.field(description="The ontology type's name, e.g. Person.")
+    caption: str = strawberry.field(description="A human label built from the visible values.")
+    first_observed: datetime | None = strawberry.field(
+        description="Earliest observation among the visible statements."
+    )
+    last_observed: datetime | None = strawberry.field(
+        description="Latest observation among the visible statements."
+    )
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.model.id)
-
-    @strawberry.field(description="The ontology type's name, e.g. Person.")
-    def schema(self) -> str:
-        return self.model.schema
-
-    @strawberry.field(description="A human label built from the visible values.")
-    def caption(self) -> str:
-        return self.model.caption
+    @classmethod
+    def resolve_type(cls, obj: Any, _info: Any, _type: Any) -> str:
+        """Every node is an instance of its generated type: its name is the answer
+        (strawberry's generic lookup scans all the types for each node)."""
+        name: str = obj.__strawberry_definition__.name
+        return name
 
     @strawberry.field(description="The label sets of the statements you can see.")
     def labels(self) -> list[LabelSet]:
         return [LabelSet.of(labels) for labels in self.model.labels]
-
-    @strawberry.field(description="Earliest observation among the visible statements.")
-    def first_observed(self) -> datetime | None:
-        return self.model.first_seen
-
-    @strawberry.field(description="Latest observation among the visible statements.")
-    def last_observed(self) -> datetime | None:
-        return self.model.last_seen
 
     @strawberry.field(description="Properties withheld by policy (their fields are null).")
     def redactions(self) -> list[Redaction]:
@@ -437,7 +411,7 @@ class Evidence:
 
     @strawberry.field
     def statement(self) -> Statement:
-        return Statement(model=self.model.statement)
+        return Statement.of(self.model.statement)
 
     @strawberry.field(description="Null when the record itself is hidden from you.")
     def record(self) -> Record | None:
@@ -449,7 +423,7 @@ class Evidence:
 
     @strawberry.field
     def source(self) -> Source:
-        return Source(model=self.model.source)
+        return Source.of(self.model.source)
 
     @strawberry.field
     def run(self) -> IngestRun | None:
