@@ -37,13 +37,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import httpx
 import numpy as np
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.typing import Subprotocol
 
 try:
     from bench import graph_bench as gb
@@ -86,6 +90,7 @@ ENTITY = """query($id: ID!) {
   }
 }"""
 SUBSCRIPTION = "subscription { graphChanged { kind entityIds at } }"
+T = TypeVar("T")
 QUERIES = {"neighbors": NEIGHBORS, "search": SEARCH, "paths": PATHS, "entity": ENTITY}
 
 
@@ -207,8 +212,6 @@ def _error_text(response_status: int, body: Any) -> str:
 async def _run_one(workload: Workload, op: str, clients: int) -> RunFigures:
     """``clients`` closed-loop clients for warm-up + seconds; records requests started
     inside the measuring window."""
-    import httpx
-
     query = QUERIES[op]
     pool = workload.variables(op)
     headers = {"Authorization": f"Bearer {workload.token}"}
@@ -273,8 +276,6 @@ async def _run_one(workload: Workload, op: str, clients: int) -> RunFigures:
 async def _prime(workload: Workload) -> None:
     """One request per operation, untimed and patient: the server builds its graph
     projection and caches on the first reads."""
-    import httpx
-
     headers = {"Authorization": f"Bearer {workload.token}"}
     async with httpx.AsyncClient(base_url=workload.url, headers=headers, timeout=900) as http:
         for op in workload.ops:
@@ -293,28 +294,24 @@ class Unavailable(Exception):
     """The server cannot do what the subscription part needs (yet)."""
 
 
-def _literal(text: str) -> str:
-    """A GraphQL string literal (JSON's escaping is valid GraphQL for these values)."""
-    return json.dumps(text)
+ASSERT = """mutation($input: StatementInput!) {
+  assertStatement(input: $input) { statementId new }
+}"""
 
 
-def _mutation(entity_id: str, value: str) -> str:
-    return (
-        "mutation { assertStatement(input: {"
-        f"entityId: {_literal(entity_id)}, property: {_literal('notes')}, "
-        f"value: {_literal(value)}, justification: {_literal('bench')}"
-        "}) { __typename } }"
-    )
+def _assert_body(entity_id: str, value: str) -> dict[str, Any]:
+    statement = {
+        "entityId": entity_id,
+        "property": "notes",
+        "value": value,
+        "justification": "api bench",
+    }
+    return {"query": ASSERT, "variables": {"input": statement}}
 
 
 async def _subscription(workload: Workload) -> SubscriptionFigures:
     """Subscribe over graphql-transport-ws, write ``writes`` statements one after the
     other through the API and time each write's event."""
-    import httpx
-    from websockets.asyncio.client import connect
-    from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
-    from websockets.typing import Subprotocol
-
     bearer = f"Bearer {workload.token}"
     ws_url = workload.url.replace("http://", "ws://", 1) + "/graphql"
     async with httpx.AsyncClient(base_url=workload.url, timeout=workload.timeout_s) as http:
@@ -325,14 +322,13 @@ async def _subscription(workload: Workload) -> SubscriptionFigures:
             raise Unavailable(f"login for writes failed: HTTP {login.status_code} {login.text}")
         http.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
         try:
-            ws_cm = connect(
+            ws = await connect(
                 ws_url,
                 subprotocols=[Subprotocol("graphql-transport-ws")],
                 additional_headers={"Authorization": bearer},
                 open_timeout=10,
                 max_size=None,
             )
-            ws = await ws_cm.__aenter__()
         except InvalidStatus as exc:
             raise Unavailable(
                 f"WebSocket handshake on /graphql refused (HTTP {exc.response.status_code})"
@@ -340,18 +336,18 @@ async def _subscription(workload: Workload) -> SubscriptionFigures:
         except (InvalidHandshake, OSError, TimeoutError) as exc:
             raise Unavailable(f"WebSocket handshake on /graphql failed: {exc}") from None
         try:
-            return await _subscribed(workload, ws, http, bearer, ConnectionClosed)
+            return await _subscribed(workload, ws, http, bearer)
         finally:
-            await ws_cm.__aexit__(None, None, None)
+            await ws.close()
 
 
 async def _subscribed(
-    workload: Workload, ws: Any, http: Any, bearer: str, closed: type[Exception]
+    workload: Workload, ws: ClientConnection, http: httpx.AsyncClient, bearer: str
 ) -> SubscriptionFigures:
     try:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": bearer}}))
         ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
-    except (closed, TimeoutError) as exc:
+    except (ConnectionClosed, TimeoutError) as exc:
         raise Unavailable(f"no connection_ack: {exc}") from None
     if ack.get("type") != "connection_ack":
         raise Unavailable(f"no connection_ack: {ack}")
@@ -381,7 +377,7 @@ async def _subscribed(
                 elif kind in {"error", "complete"}:
                     problem.append(f"{kind}: {message.get('payload')}")
                     return
-        except closed as exc:
+        except ConnectionClosed as exc:
             problem.append(f"connection closed: {exc}")
 
     reader = asyncio.create_task(read())
@@ -391,9 +387,7 @@ async def _subscribed(
         future: asyncio.Future[float] = loop.create_future()
         waiting[entity_id] = future
         began = time.perf_counter()
-        response = await http.post(
-            "/graphql", json={"query": _mutation(entity_id, f"api bench note {n}")}
-        )
+        response = await http.post("/graphql", json=_assert_body(entity_id, f"bench note {n}"))
         answered = time.perf_counter()
         body = response.json() if response.content else {}
         if response.status_code != 200 or body.get("errors"):
@@ -440,7 +434,8 @@ async def _subscribed(
         await asyncio.gather(reader, return_exceptions=True)
 
 
-def _run_async(make: Callable[[], Awaitable[Any]]) -> Any:
+def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run on a fresh event loop (uvloop when installed, as the server uses)."""
     try:
         import uvloop
 
@@ -448,17 +443,17 @@ def _run_async(make: Callable[[], Awaitable[Any]]) -> Any:
     except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
         factory = None
     with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(make())  # type: ignore[arg-type]
+        return runner.run(coroutine)
 
 
 def run_load(workload: Workload) -> LoadResult:
     """The load process's entry point: every (operation, clients) run, then subscriptions."""
     log = sys.stderr
-    _run_async(lambda: _prime(workload))
+    _run_async(_prime(workload))
     runs: list[RunFigures] = []
     for op in workload.ops:
         for clients in workload.clients:
-            figures = _run_async(lambda op=op, clients=clients: _run_one(workload, op, clients))
+            figures = _run_async(_run_one(workload, op, clients))
             runs.append(figures)
             print(
                 f"  {op:<9} {clients:>2} clients: {figures.rate:8.1f} req/s, "
@@ -472,7 +467,7 @@ def run_load(workload: Workload) -> LoadResult:
     else:
         print(f"  subscription: {workload.writes} writes", file=log, flush=True)
         try:
-            subscription = _run_async(lambda: _subscription(workload))
+            subscription = _run_async(_subscription(workload))
         except Unavailable as exc:
             subscription = SubscriptionFigures(skipped=f"subscriptions not available: {exc}")
             print(f"  {subscription.skipped}", file=log, flush=True)
@@ -562,8 +557,6 @@ def start_server(
 ) -> subprocess.Popen[bytes]:
     """``intelgraph serve`` on 127.0.0.1:port (production, rate limits off); waits for
     ``/readyz``."""
-    import httpx
-
     env = {
         **os.environ,
         "IG_DATA_DIR": str(data_dir),

@@ -7,6 +7,7 @@ the environment itself.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -33,6 +34,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Server processes (each serves the API; 2 uses both cores of a small "
+        "machine). Subscriptions see every process's writes through the change feed.",
+    )
     mode: Literal["development", "production"] = Field(
         default="development", description="production hides developer tooling."
     )
@@ -222,6 +230,24 @@ class Settings(BaseSettings):
         return out
 
 
+def to_environment(settings: Settings) -> str:
+    """The settings as JSON for child processes (server workers), secrets included:
+    it travels only in the environment of processes this one starts."""
+    values: dict[str, object] = {}
+    for name in settings.model_fields_set | {"data_dir"}:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        elif isinstance(value, Path):
+            value = str(value)
+        values[name] = value
+    return json.dumps(values)
+
+
+def from_environment(text: str) -> Settings:
+    return load_settings(**json.loads(text))
+
+
 def mask_url(url: str) -> str:
     """Hide the password of ``scheme://user:password@host``."""
     scheme, sep, rest = url.partition("://")
@@ -259,4 +285,11 @@ def load_settings(**overrides: object) -> Settings:
         ) from None
 
 
-__all__ = ["Settings", "load_settings", "mask_url", "unknown_environment"]
+__all__ = [
+    "Settings",
+    "from_environment",
+    "load_settings",
+    "mask_url",
+    "to_environment",
+    "unknown_environment",
+]

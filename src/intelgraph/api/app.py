@@ -40,6 +40,9 @@ _STATUS = {
     "authority_unknown": 403,
     "conflict": 409,
     "version_mismatch": 412,
+    "upload_too_large": 413,
+    "export_refused": 403,
+    "unavailable": 503,
 }
 
 
@@ -49,6 +52,7 @@ def create_app(
     push_ingest: PushIngest | None = None,
     graphql: GraphQLService | None = None,
     tracing: Tracing | None = None,
+    owns_platform: bool = False,
 ) -> FastAPI:
     """The app; ``push_ingest``, ``graphql`` and ``tracing`` replace the services built
     from the settings (tests pass their own)."""
@@ -73,6 +77,8 @@ def create_app(
             if graphql.jobs is not None:
                 await run_in_threadpool(graphql.jobs.shutdown)
             traces.shutdown()
+            if owns_platform:
+                await run_in_threadpool(platform.close)
 
     app = FastAPI(
         title="IntelGraph",

@@ -192,22 +192,26 @@ class JobRegistry:
         if not data:
             raise InvalidInput("the uploaded file is empty")
         name = safe_filename(filename)
-        if fmt is not None and fmt not in INGEST_FORMATS:
-            raise InvalidInput(
-                f"unknown format {fmt!r}", hint=f"use one of {', '.join(INGEST_FORMATS)}"
+        spec = None
+        if mapping is not None and mapping.strip():
+            spec = parse_mapping(mapping, self.platform.ontology, path="mapping.yml")
+        try:  # as on the command line: the format given, the mapping's, else the name's
+            kind = (
+                fmt
+                or (spec.format_options.get("format") if spec else None)
+                or detect_format(name, data[:_HEAD])
             )
-        try:
-            kind = fmt or detect_format(name, data[:_HEAD])
         except InvalidInput as exc:
             raise InvalidInput(
                 exc.message,
                 hint=f"name the file with its extension, or give its format: "
                 f"{', '.join(INGEST_FORMATS)}",
             ) from None
-        spec = None
-        if mapping is not None and mapping.strip():
-            spec = parse_mapping(mapping, self.platform.ontology, path="mapping.yml")
-        elif kind in ("csv", "xlsx"):
+        if kind not in INGEST_FORMATS:
+            raise InvalidInput(
+                f"unknown format {kind!r}", hint=f"use one of {', '.join(INGEST_FORMATS)}"
+            )
+        if spec is None and kind in ("csv", "xlsx"):
             raise InvalidInput(
                 f"{kind.upper()} input needs a mapping to say what each row is",
                 hint="send the mapping YAML with the upload (see docs/ingest-mappings.md)",
@@ -249,7 +253,9 @@ class JobRegistry:
         if job is None or not (
             job.owner == principal.id or (principal.admin and principal.tenant == job.tenant)
         ):
-            raise NotFound(f"no job {job_id!r}", hint="job ids come from requestExport/upload")
+            raise NotFound(
+                f"no job {job_id!r}", hint="job ids come from requestExport and uploadIngest"
+            )
         return job
 
     def export_file(self, request: AccessRequest, job_id: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Any
 
@@ -9,8 +10,9 @@ import typer
 from rich.table import Table
 
 from intelgraph.access.bootstrap import ensure_admin
+from intelgraph.api.factory import SETTINGS_ENVIRONMENT
 from intelgraph.cli.common import console, friendly_errors, settings_from
-from intelgraph.config import Settings, mask_url
+from intelgraph.config import Settings, load_settings, mask_url, to_environment
 from intelgraph.demo import DEMO_COMPARTMENTS, DEMO_PURPOSES
 from intelgraph.errors import ConfigError
 from intelgraph.platform import Platform
@@ -96,9 +98,15 @@ def serve(
     ctx: typer.Context,
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Port (default 8000)."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Server processes (default 1, or IG_WORKERS)."
+    ),
 ) -> None:
     """Serve the HTTP API and the web UI."""
-    _serve(settings_from(ctx), host, port)
+    settings = settings_from(ctx)
+    if workers is not None:
+        settings = load_settings(**{**settings.model_dump(), "workers": workers})
+    _serve(settings, host, port)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -122,7 +130,28 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     bind_host = host or settings.host
     bind_port = port or settings.port
     _check_port_free(bind_host, bind_port)
-    settings = settings.model_copy(update={"host": bind_host, "port": bind_port})
+    settings = load_settings(**{**settings.model_dump(), "host": bind_host, "port": bind_port})
+    if settings.workers > 1:
+        # Each worker builds its own platform from the same settings (uvicorn needs an
+        # import string to start processes); open once here to fail early.
+        Platform.open(settings, upgrade=False).close()
+        os.environ[SETTINGS_ENVIRONMENT] = to_environment(settings)
+        console.print(
+            f"serving on [bold]http://{bind_host}:{bind_port}/[/] with {settings.workers} "
+            "workers (Ctrl+C to stop)"
+        )
+        uvicorn.run(
+            "intelgraph.api.factory:app_from_environment",
+            factory=True,
+            host=bind_host,
+            port=bind_port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            # A worker builds the schema (a type per ontology type) as it starts; on a
+            # busy machine that outlasts uvicorn's default 5 s health check.
+            timeout_worker_healthcheck=60,
+        )
+        return
     platform = Platform.open(settings, upgrade=False)
     console.print(f"serving on [bold]http://{bind_host}:{bind_port}/[/] (Ctrl+C to stop)")
     try:

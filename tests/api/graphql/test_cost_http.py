@@ -32,7 +32,7 @@ MAX_DEPTH, MAX_COST, MAX_ALIASES, ADMIN_FACTOR = 8, 2_000, 5, 4
 def nested(levels: int) -> str:
     """An edge's source's source's… ``levels`` fields deep in all."""
     inner = "id"
-    for _ in range(levels - 1):
+    for _ in range(levels - 2):  # entity, the sources, then id
         inner = f"... on Edge {{ source {{ {inner} }} }}"
     return f'{{ entity(id: "{PERSON0}") {{ {inner} }} }}'
 

@@ -50,6 +50,7 @@ class GraphQLContext(BaseContext):
     credential: str | None = None
     authenticated: bool = True
     checked_at: float = field(default_factory=time.monotonic)
+    recheck_seconds: float = RECHECK_SECONDS
     connection_params: dict[str, Any] | None = None
 
     @classmethod
@@ -72,6 +73,7 @@ class GraphQLContext(BaseContext):
             services=services,
             request_id=request_id,
             transport=transport,
+            recheck_seconds=services.recheck_seconds,
         )
 
     def act_as(self, request: AccessRequest, *, credential: str | None) -> None:
@@ -87,7 +89,7 @@ class GraphQLContext(BaseContext):
         disabled user, expiry): checked at most every ``RECHECK_SECONDS``."""
         if not self.authenticated:
             raise AuthError("token_missing")
-        if self.credential is None or time.monotonic() - self.checked_at < RECHECK_SECONDS:
+        if self.credential is None or time.monotonic() - self.checked_at < self.recheck_seconds:
             return
         identity = self.platform.identity
         credential = self.credential

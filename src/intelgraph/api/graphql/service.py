@@ -18,7 +18,7 @@ from graphql import OperationType as GraphQLOperationType
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from intelgraph.api.graphql.context import GraphQLContext
+from intelgraph.api.graphql.context import RECHECK_SECONDS, GraphQLContext
 from intelgraph.api.graphql.cost import (
     CostLimits,
     QueryCost,
@@ -119,6 +119,8 @@ class GraphQLService:
         self.jobs = jobs
         self.throttle = throttle if throttle is not None else LoginThrottle()
         self._costs: dict[tuple[Any, ...], QueryCost] = {}
+        # How often long-lived subscriptions re-check their credential.
+        self.recheck_seconds = RECHECK_SECONDS
 
     def login(self, username: str, password: str) -> TokenPair:
         """The embedded issuer's login, behind the same throttle as ``/auth/login``."""
