@@ -78,6 +78,12 @@ class ErrorModel(SchemaExtension):
         if errors:
             result.errors = convert_all(errors, suggestions=self.suggestions)  # type: ignore[attr-defined]  # both result types carry .errors
 
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        """Subscriptions (and operations over WebSockets) send each result before the
+        operation ends: shape each one as it goes."""
+        self._fix(result)
+        yield
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
