@@ -467,3 +467,26 @@ def test_the_download_route(
         anonymous = client.get(f"/exports/{done.id}")
         assert anonymous.status_code == 401
         assert anonymous.json()["code"] == "token_missing"
+
+
+def test_another_worker_answers_for_a_job_it_did_not_run(
+    platform: Platform, jobs: JobRegistry, analyst: AccessRequest, other: AccessRequest
+) -> None:
+    """Server workers share the data directory: a job's state file lets a second
+    registry (another worker) report it and serve its bundle, to its owner only."""
+    assert upload(jobs, analyst).status == "succeeded"
+    job = harbour(jobs, analyst)
+    done = wait(jobs, analyst, job.id)
+    assert done.status == "succeeded"
+    second = JobRegistry(platform, EventHub())
+    try:
+        assert not second.is_local(job.id)
+        seen = second.get(analyst, job.id)
+        assert seen == done
+        assert second.export_file(analyst, job.id).read_bytes()[:2] == b"PK"
+        with pytest.raises(NotFound):
+            second.get(other, job.id)
+        with pytest.raises(NotFound):
+            second.get(analyst, "../../etc/passwd")
+    finally:
+        second.shutdown()

@@ -15,6 +15,7 @@ files (``<data_dir>/exports``, ``<data_dir>/uploads``) stay on disk.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import threading
@@ -52,6 +53,7 @@ JobKind = Literal["export", "ingest"]
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 FINISHED: frozenset[str] = frozenset({"succeeded", "failed"})
 PROGRESS_INTERVAL = 0.1  # seconds: at most ten progress events a second per job
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")  # token_urlsafe ids; nothing else is a file name
 MAX_FILENAME = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HEAD = 64 * 1024  # bytes read to tell JSON from STIX, JSON Lines from FtM
@@ -97,6 +99,24 @@ class Job:
             "finishedAt": self.finished_at.isoformat() if self.finished_at else None,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Job:
+        finished = data.get("finishedAt")
+        return cls(
+            id=str(data["id"]),
+            kind=data["kind"],
+            owner=str(data["owner"]),
+            tenant=str(data["tenant"]),
+            status=data["status"],
+            progress=float(data["progress"]),
+            detail=dict(data.get("detail") or {}),
+            result=data.get("result"),
+            error=data.get("error"),
+            run_id=data.get("runId"),
+            created_at=datetime.fromisoformat(data["createdAt"]),
+            finished_at=datetime.fromisoformat(finished) if finished else None,
+        )
+
 
 def job_topic(job_id: str) -> str:
     return f"job:{job_id}"
@@ -140,6 +160,9 @@ class JobRegistry:
         self.max_upload_bytes = max_upload_bytes
         data_dir = Path(platform.settings.data_dir)
         self.exports_dir = data_dir / "exports"
+        # Every published state is also kept here, so another server worker (or a
+        # restarted server) can answer for a job it did not run.
+        self.jobs_dir = data_dir / "jobs"
         self.uploads_dir = data_dir / "uploads"
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ig-job")
         self._lock = threading.Lock()
@@ -244,11 +267,18 @@ class JobRegistry:
 
     # -- reading -------------------------------------------------------------------------
 
+    def is_local(self, job_id: str) -> bool:
+        """This process runs (or ran) the job, so its events come through the hub."""
+        with self._lock:
+            return job_id in self._jobs
+
     def get(self, request: AccessRequest, job_id: str) -> Job:
         """The job as it is now, for its owner or an admin of its tenant; anyone else is
         told it does not exist."""
         with self._lock:
             job = self._jobs.get(job_id)
+        if job is None:
+            job = self._stored(job_id)
         principal = request.principal
         if job is None or not (
             job.owner == principal.id or (principal.admin and principal.tenant == job.tenant)
@@ -459,9 +489,26 @@ class JobRegistry:
         """Remember a finished job; forget the oldest beyond ``keep`` (lock held)."""
         self._finished.append(job_id)
         while len(self._finished) > self.keep:
-            self._jobs.pop(self._finished.popleft(), None)
+            forgotten = self._finished.popleft()
+            self._jobs.pop(forgotten, None)
+            (self.jobs_dir / f"{forgotten}.json").unlink(missing_ok=True)
+
+    def _stored(self, job_id: str) -> Job | None:
+        if not _JOB_ID.fullmatch(job_id):
+            return None
+        try:
+            return Job.from_dict(json.loads((self.jobs_dir / f"{job_id}.json").read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def _publish(self, job: Job) -> None:
+        try:
+            self.jobs_dir.mkdir(parents=True, exist_ok=True)
+            write_atomically(
+                self.jobs_dir / f"{job.id}.json", json.dumps(job.to_dict()).encode(), mode=0o600
+            )
+        except OSError as exc:  # the job goes on; only other workers lose sight of it
+            log.warning("job_state_not_saved", job=job.id, error=exc.strerror)
         self.hub.publish(job_topic(job.id), job)
         if job.kind == "ingest" and job.run_id is not None:
             self.hub.publish(ingest_topic(job.run_id), job)

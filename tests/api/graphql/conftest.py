@@ -353,6 +353,7 @@ LEAKS = (
     re.compile(r"\bSELECT\b|FROM entities|\bINSERT INTO\b|sqlalchemy|psycopg|sqlite3"),
     re.compile(r"/work/|/tmp/|site-packages|\.py\b"),
     re.compile(r"\b(?:" + "|".join(_EXCEPTION_NAMES) + r")\b"),
+    re.compile(r"\b[A-Z][A-Za-z]*(?:Error|Exception)\b"),  # any class name, e.g. DataError
 )
 
 

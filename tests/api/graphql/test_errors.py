@@ -3,6 +3,7 @@ response tells a client about the server's insides (tracebacks, SQL, paths, clas
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -335,3 +336,64 @@ def test_an_unknown_ontology_type_gets_a_documented_code(
     (error,) = response.json()["errors"]
     assert error["path"] == [field]
     assert error["extensions"]["code"] in CODES, error
+
+
+ODD_IDS = {"nul": "a\x00b", "lone-surrogate": "\ud800"}
+BY_ID = {
+    "entity": "query($id: ID!) { entity(id: $id) { id } }",
+    "entities": "query($id: ID!) { entities(ids: [$id]) { id } }",
+    "neighbors": "query($id: ID!) { neighbors(id: $id) { edges { edgeId } } }",
+    "paths": f'query($id: ID!) {{ paths(from: $id, to: "{PERSON0}") {{ hops }} }}',
+    "subgraph": "query($id: ID!) { subgraph(ids: [$id]) { nodeIds } }",
+    "statements": "query($id: ID!) { statements(entityId: $id) { totalCount } }",
+    "evidence": "query($id: ID!) { evidence(statementId: $id) { verified } }",
+}
+NUL_ON_POSTGRES = (
+    "BUG: on PostgreSQL an id holding NUL fails the read (`store_error` 'the read failed', "
+    "details.driver_error 'DataError', a hint blaming the database) where SQLite answers "
+    "absent; no stored id holds NUL, so answer absent (or refuse the input) before the query"
+)
+LONE_SURROGATE = (
+    "BUG: an id with a lone surrogate (JSON '\\ud800') crashes the resolver into "
+    "`internal` on both backends (the value cannot be encoded to UTF-8 for the driver); "
+    "refuse such strings when the JSON body is read (400 invalid_request) or treat the id as "
+    "absent"
+)
+
+
+@pytest.fixture(scope="module")
+def on_backend(backend: DemoWorld) -> Iterator[tuple[DemoWorld, Platform, TestClient]]:
+    with backend.open() as platform, make_client(platform) as client:
+        yield backend, platform, client
+
+
+@pytest.mark.parametrize("kind", list(ODD_IDS))
+@pytest.mark.parametrize("field", list(BY_ID))
+def test_an_id_no_entity_can_have_is_answered_like_an_absent_one(
+    on_backend: tuple[DemoWorld, Platform, TestClient],
+    request: pytest.FixtureRequest,
+    field: str,
+    kind: str,
+) -> None:
+    demo, platform, client = on_backend
+    if kind == "lone-surrogate":
+        request.applymarker(pytest.mark.xfail(reason=LONE_SURROGATE, strict=True))
+    elif platform.store.dialect_name == "postgresql":
+        request.applymarker(pytest.mark.xfail(reason=NUL_ON_POSTGRES, strict=True))
+
+    def answer(entity_id: str) -> Any:
+        body = json.dumps({"query": BY_ID[field], "variables": {"id": entity_id}})
+        response = client.post(
+            "/graphql",
+            content=body,  # json.dumps escapes a lone surrogate, as any client would
+            headers={
+                "Authorization": f"Bearer {demo.tokens['analyst']}",
+                "Content-Type": "application/json",
+            },
+        )
+        assert response.status_code == 200, response.text
+        _assert_clean(response.text)
+        errors = check_errors(response.json())
+        return response.json().get("data"), [e["extensions"]["code"] for e in errors]
+
+    assert answer(ODD_IDS[kind]) == answer(ABSENT)

@@ -25,6 +25,7 @@ from intelgraph.errors import InvalidInput
 from intelgraph.store.changes import Change
 
 RUN_POLL_SECONDS = 1.0
+JOB_POLL_SECONDS = 0.5
 FINISHED = frozenset({"succeeded", "failed", "completed", "aborted", "interrupted"})
 
 
@@ -214,6 +215,16 @@ class Subscription:
         if jobs is None:
             raise InvalidInput("exports run only in the server")
         job = jobs.get(context.access, str(id))
+        if not jobs.is_local(job.id):  # run by another server worker: follow its state file
+            yield export_job(job)
+            while not job.finished:
+                await asyncio.sleep(JOB_POLL_SECONDS)
+                await context.still_authorised()
+                current = jobs.get(context.access, job.id)
+                if current != job:
+                    job = current
+                    yield export_job(job)
+            return
         async with context.services.hub.subscribe(f"job:{job.id}") as events:
             job = jobs.get(context.access, str(id))  # nothing missed before subscribing
             yield export_job(job)
