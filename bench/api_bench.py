@@ -553,7 +553,7 @@ def free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, port: int, *, cache_mb: int, log_path: Path
+    data_dir: Path, port: int, *, cache_mb: int, log_path: Path, workers: int = 1
 ) -> subprocess.Popen[bytes]:
     """``intelgraph serve`` on 127.0.0.1:port (production, rate limits off); waits for
     ``/readyz``."""
@@ -566,7 +566,16 @@ def start_server(
         "IG_RATE_LIMIT_TENANT": "0",
         "IG_SQLITE_CACHE_MB": str(cache_mb),
     }
-    command = [sys.executable, "-m", "intelgraph", "serve", "--host", "127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "intelgraph",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--workers",
+        str(workers),
+    ]
     with log_path.open("wb") as out:
         process = subprocess.Popen(
             [*command, "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
@@ -781,7 +790,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--workers",
         type=int,
         default=1,
-        help="server worker processes (intelgraph serve has no --workers yet: ignored)",
+        help="server worker processes (intelgraph serve --workers)",
     )
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument(
@@ -805,8 +814,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     entities = args.entities or size[0]
     edges = args.edges or size[1]
     log = sys.stderr
-    if args.workers != 1:
-        print("note: intelgraph serve has no --workers option yet; running 1", file=log)
     if args.data_dir is not None:
         work = args.data_dir.resolve()
     else:
@@ -822,7 +829,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         port = args.port or free_port()
         server_log = data_dir / "api-bench-server.log"
         print(f"starting intelgraph serve on 127.0.0.1:{port}", file=log, flush=True)
-        server = start_server(data_dir, port, cache_mb=args.cache_mb, log_path=server_log)
+        server = start_server(
+            data_dir, port, cache_mb=args.cache_mb, log_path=server_log, workers=args.workers
+        )
         workload = Workload(
             url=f"http://127.0.0.1:{port}",
             token=prepared.token,

@@ -87,7 +87,9 @@ def _reset_postgres(url: str) -> None:
         # legitimate wipe, so it runs with triggers off (superuser only).
         connection.execute("SET session_replication_role = replica")
         connection.execute(f"TRUNCATE {PG_TABLES} RESTART IDENTITY")
-        connection.execute("INSERT INTO meta (key, value) VALUES ('graph_version', '0')")
+        connection.execute(
+            "INSERT INTO meta (key, value) VALUES ('graph_version', '0'), ('identity_version', '0')"
+        )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

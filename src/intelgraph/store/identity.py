@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from intelgraph.errors import Conflict, InvalidInput, NotFound
+from intelgraph.store.engine import raw_cursor
 from intelgraph.store.tables import (
     api_tokens,
     auth_sessions,
@@ -152,6 +153,16 @@ class IdentityLog:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    def version(self) -> int | None:
+        """Bumped by database triggers on any change to users, groups, memberships,
+        sessions or API tokens (migration 0007): authentication caches by it. ``None``
+        when the counter is missing (a wiped ``meta``): then nothing may be cached."""
+        with self._store._read_all() as connection:
+            cursor = raw_cursor(connection)
+            cursor.execute("SELECT value FROM meta WHERE key = 'identity_version'")
+            row = cursor.fetchone()
+        return int(row[0]) if row else None
 
     # -- users ---------------------------------------------------------------------
 

@@ -125,12 +125,14 @@ class Store:
         with _translated("the database migration failed"):
             result = migrate.upgrade(self._writer_engine)
             with self._writer_engine.begin() as connection:
-                connection.execute(
-                    text(
-                        "INSERT INTO meta (key, value) VALUES ('graph_version', '0') "
-                        "ON CONFLICT (key) DO NOTHING"
+                for key in ("graph_version", "identity_version"):
+                    connection.execute(
+                        text(
+                            "INSERT INTO meta (key, value) VALUES (:key, '0') "
+                            "ON CONFLICT (key) DO NOTHING"
+                        ),
+                        {"key": key},
                     )
-                )
         return result
 
     def check_schema(self) -> None:

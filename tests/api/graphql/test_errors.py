@@ -311,7 +311,7 @@ def test_request_level_refusals_have_the_same_shape(
         _assert_clean(response.text)
 
 
-UNDOCUMENTED = [
+UNKNOWN_TYPES = [
     (
         "neighbors",
         f'{{ neighbors(id: "{PERSON0}", edgeTypes: ["Nope"]) {{ edges {{ edgeId }} }} }}',
@@ -322,13 +322,7 @@ UNDOCUMENTED = [
 ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: an unknown ontology type in edgeTypes/filter.types answers with code "
-    "`unknown_schema` (OntologyError's own code), which is not in errors.CODES; report it "
-    "as `ontology_error` (and `unknown_property` likewise) or document both codes",
-    strict=True,
-)
-@pytest.mark.parametrize(("field", "document"), UNDOCUMENTED, ids=[u[0] for u in UNDOCUMENTED])
+@pytest.mark.parametrize(("field", "document"), UNKNOWN_TYPES, ids=[u[0] for u in UNKNOWN_TYPES])
 def test_an_unknown_ontology_type_gets_a_documented_code(
     client: TestClient, tokens: dict[str, str], field: str, document: str
 ) -> None:

@@ -32,9 +32,6 @@ CUSTOM_SCALARS = {
         lambda d: nodes.String(str(d))
     ),
 }
-# Codes that reach clients without being in errors.CODES: pinned by xfail tests in
-# test_errors.py; tolerated here so the fuzzer goes on looking for new problems.
-KNOWN_UNDOCUMENTED = frozenset({"unknown_schema", "unknown_property"})
 FUZZ = settings(
     max_examples=150,
     deadline=None,
@@ -73,7 +70,7 @@ def check_answer(client: TestClient, token: str, document: str) -> dict[str, Any
     body = response.json()
     assert isinstance(body, dict), body
     assert set(body) <= {"data", "errors"}, body
-    errors = check_errors(body, tolerate=KNOWN_UNDOCUMENTED)
+    errors = check_errors(body)
     codes = [e["extensions"]["code"] for e in errors]
     assert "internal" not in codes, (document, errors)
     if response.status_code != 200:

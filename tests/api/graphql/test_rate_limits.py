@@ -137,19 +137,15 @@ def test_colleagues_go_on_until_the_tenant_is_spent_other_tenants_never_notice(
     assert left >= PRINCIPAL - 45  # one expensive query's worth, and no one else's
 
 
-@pytest.mark.xfail(
-    reason="BUG: an operation costing more than a whole bucket is refused with code "
-    "`cost_exceeds_quota`, which is not in errors.CODES (add it, or send `rate_limited`)",
-    strict=True,
-)
 def test_an_operation_bigger_than_the_bucket_gets_a_documented_code(
     limited: tuple[Platform, TestClient], tokens: dict[str, str]
 ) -> None:
     _, client = limited
     response = gql(client, TOO_BIG, token=tokens["analyst"])
     assert response.status_code == 429, response.text
-    (error,) = response.json()["errors"]
+    (error,) = check_errors(response.json())
     assert error["extensions"]["code"] in CODES
+    assert error["extensions"]["details"]["limit"] == "principal"
 
 
 def test_a_refused_operation_costs_nothing(
