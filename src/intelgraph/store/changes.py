@@ -23,6 +23,7 @@ from intelgraph.model import from_us, to_us, utcnow
 
 if TYPE_CHECKING:
     from intelgraph.store.store import Store
+    from intelgraph.store.writer import WrittenIds
 
 MAX_IDS = 10_000  # more ids than this in one write are recorded as a bulk change
 KINDS = ("created", "updated", "merged", "retracted", "bulk")
@@ -74,6 +75,14 @@ class ChangeLog:
                 "at": to_us(utcnow()),
             },
         )
+
+    def record_written(self, connection: Connection, ids: WrittenIds) -> bool:
+        """The change a batch write made (in its transaction); whether there was one."""
+        if not (ids.entities_created or ids.entities_updated):
+            return False
+        kind = "created" if ids.entities_created else "updated"
+        self.record_in(connection, kind, ids.entities_created, ids.entities_updated)
+        return True
 
     def listen(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call ``callback`` (from the writing thread) after each committed change;

@@ -107,6 +107,9 @@ class IngestLog:
             )
             if batch.leaf is not None:
                 store.ledger.append_in(connection, [batch.leaf.entry(ids.records, ids.statements)])
+            changed = store.changes.record_written(connection, ids)
+        if changed:
+            store.changes.committed()
         return result
 
     def finish_run(

@@ -206,10 +206,7 @@ class Store:
             result = self._writer.write(connection, statements, records, ids=ids)
             if leaf is not None and (result.statements_new or result.records_new):
                 self.ledger.append_in(connection, [leaf.entry(ids.records, ids.statements)])
-            changed = ids.entities_created or ids.entities_updated
-            if changed:
-                kind = "created" if ids.entities_created else "updated"
-                self.changes.record_in(connection, kind, ids.entities_created, ids.entities_updated)
+            changed = self.changes.record_written(connection, ids)
         if changed:
             self.changes.committed()
         return result

@@ -234,6 +234,9 @@ class BatchWriter:
         self.dialect = dialect
         self.labels = labels
         self.nodes = NodeIds()
+        # Node ids that had any projection row before the current write (writes hold
+        # the store's write lock, so one set serves them all).
+        self._seen_nids: set[int] = set()
 
     def write(
         self,
@@ -426,6 +429,7 @@ class BatchWriter:
         if not new_rows and not widened:
             return 0, 0, 0, {}
         touched = new_rows + widened if widened else new_rows
+        self._seen_nids.clear()  # nids with any projection row before this write
         existing = self._load_entities(cursor, {(row[0], row[9]) for row in touched})
         fresh: dict[tuple[int, int], EntityRow] = {}
         for nid, _, _, schema, prop, value, _, _, _, label_id, first, last in touched:
@@ -449,11 +453,16 @@ class BatchWriter:
         self._update_entities(cursor, updated)
         edges_new = self._insert_edges(cursor, created, updated)
         if ids is not None:
+            # An entity is "created" when it had no row under any label set before; a
+            # new label set's row for a known entity is an update of that entity.
             names = {row[0]: row[2] for row in touched}
-            made_ids = dict.fromkeys(names[e.nid] for e in created)
+            seen = self._seen_nids
+            made_ids = dict.fromkeys(names[e.nid] for e in created if e.nid not in seen)
             ids.entities_created = list(made_ids)
             ids.entities_updated = [
-                i for i in dict.fromkeys(names[e.nid] for e in updated) if i not in made_ids
+                i
+                for i in dict.fromkeys(names[e.nid] for e in (*created, *updated))
+                if i not in made_ids
             ]
         made = Counter(e.schema for e in created)
         grown = Counter(e.schema for e in updated)
@@ -479,6 +488,7 @@ class BatchWriter:
             sorted({nid for nid, _ in keys}),
         )
         for row_id, nid, labelset_id, schema, props, first, last in rows:
+            self._seen_nids.add(nid)
             if (nid, labelset_id) in keys:
                 found[(nid, labelset_id)] = EntityRow(
                     nid, labelset_id, schema, json.loads(props), first, last, row_id

@@ -52,6 +52,8 @@ CODES: Mapping[str, str] = {
     "unknown_schema": "a type name is not in the catalog",
     "run_in_progress": "another process is loading that source; wait for it",
     "unavailable": "the server is shutting down or a service it needs is down",
+    "ingest_failed": "an uploaded file could not be loaded (the message says why)",
+    "cancelled": "the job was cancelled before it ran (the server stopped); submit it again",
     "store_error": "the store failed; the change was rolled back",
     "internal": "an unexpected error; quote the request id when reporting it",
     **{code: f"authentication: {text}" for code, text in AUTH_CODES.items()},

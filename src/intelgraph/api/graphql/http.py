@@ -64,9 +64,14 @@ async def _authenticated(request: Request, payload: Any = None) -> AccessRequest
     try:
         return _access(request, service.platform)
     except AuthError as exc:
-        response = auth_error_response(exc)
+        challenge = auth_error_response(exc).headers  # only the challenge, not its length
         return JSONResponse(
-            {"errors": [request_error(exc)]}, status_code=401, headers=dict(response.headers)
+            {"errors": [request_error(exc)]},
+            status_code=401,
+            headers={
+                "WWW-Authenticate": challenge["www-authenticate"],
+                "Cache-Control": "no-store",
+            },
         )
     except IntelGraphError as exc:  # a purpose not held, an unknown authority
         return _refusal(exc, 403)

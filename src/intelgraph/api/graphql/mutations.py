@@ -19,7 +19,7 @@ from intelgraph.api.graphql.loaders import blocking
 from intelgraph.api.graphql.types import Authority, Statement
 from intelgraph.api.jobs import JobRegistry
 from intelgraph.auth.errors import Forbidden
-from intelgraph.errors import InvalidInput, NotFound
+from intelgraph.errors import IntelGraphError, InvalidInput, NotFound
 from intelgraph.export.service import Selection
 from intelgraph.ingest.claims import MAX_EVIDENCE, Claim, analyst_source, assert_claim
 from intelgraph.ledger.service import judgement_entry, retraction_entry
@@ -174,7 +174,13 @@ class Mutation:
     @strawberry.mutation(description="Log in a local user; no token needed.")
     async def login(self, info: Info, username: str, password: str) -> TokenPair:
         service = info.context.services
-        pair = await blocking(lambda: service.login(username, password))
+        try:
+            pair = await blocking(lambda: service.login(username, password))
+        except IntelGraphError as exc:
+            wait = exc.details.get("retryAfter") if exc.code == "rate_limited" else None
+            if wait is not None:
+                info.context.response_headers["Retry-After"] = str(wait)
+            raise
         return TokenPair(**pair.to_dict())  # type: ignore[arg-type]  # keys are the fields
 
     @strawberry.mutation(description="Exchange a refresh token (single use) for a new pair.")

@@ -211,7 +211,7 @@ class Query:
         wanted = _ids(ids)
         if not 0 <= hops <= 3:
             raise InvalidInput(f"hops must be between 0 and 3, got {hops}")
-        check_first(limit, largest=5_000)
+        check_first(limit, largest=500)
         found = await blocking(
             lambda: context.platform.reads.subgraph(
                 context.access, wanted, hops=hops, edge_types=edge_types, limit=limit

@@ -47,12 +47,29 @@ ANONYMOUS_FIELDS = frozenset({"login", "refresh", "__typename"})
 _LIMIT_PARSE = 200_000  # characters: longer documents are refused before parsing
 
 
+MAX_TOKENS = 20_000
+
+
 @functools.lru_cache(maxsize=1024)
 def _parsed(query: str) -> DocumentNode | None:
     try:
-        return parse(query, max_tokens=20_000)
+        return parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError:
-        return None  # execution reports the syntax error in the model's shape
+        return None
+
+
+def _syntax_error(query: str) -> IntelGraphError:
+    try:
+        parse(query, max_tokens=MAX_TOKENS)
+    except GraphQLError as exc:
+        message = exc.message
+    else:  # pragma: no cover - only called after a failed parse
+        message = "the document could not be parsed"
+    return IntelGraphError(
+        message,
+        hint=f"check the document's syntax; documents are limited to {MAX_TOKENS:,} tokens",
+        code="graphql_parse_failed",
+    )
 
 
 @dataclass
@@ -186,9 +203,16 @@ class GraphQLService:
         )
 
     def anonymous_allowed(self, payload: Mapping[str, Any]) -> bool:
-        """Only ``login``/``refresh`` run without a token (they are how one gets one)."""
-        query = payload.get("query")
-        if not isinstance(query, str):
+        """Only ``login``/``refresh`` run without a token (they are how one gets one),
+        sent as text or as a persisted document's hash."""
+        raw = payload.get("query")
+        extensions = payload.get("extensions")
+        try:
+            query = self.persisted.resolve(
+                raw if isinstance(raw, str) else None,
+                extensions if isinstance(extensions, dict) else None,
+            )
+        except IntelGraphError:
             return False
         document = _parsed(query)
         if document is None:
@@ -240,10 +264,16 @@ class GraphQLService:
         try:
             query, variables, operation_name = self._unpack(payload)
         except IntelGraphError as exc:
-            return _failed(exc, 400)
+            # APQ clients expect "not found" as a GraphQL answer (200) and then resend
+            # the document; everything else is a bad request.
+            return _failed(exc, 200 if exc.code == "persisted_query_not_found" else 400)
         context = self.context(request, request_id=request_id, transport=transport)
         headers: dict[str, str] = {}
         document = _parsed(query)
+        if document is None:
+            # Refused here, not left to strawberry: an unparsable (or oversized)
+            # document must not run uncosted and unmetered.
+            return _failed(_syntax_error(query), 200)
         introspecting = (
             document is not None
             and not self.api.production
@@ -265,10 +295,11 @@ class GraphQLService:
                     outcome = _failed(refused, 429)
                     outcome.headers.update(decision.headers)
                     return outcome
+        # Subscriptions need a WebSocket; GET may only read.
         allowed = (
             (OperationType.QUERY,)
             if queries_only
-            else (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
+            else (OperationType.QUERY, OperationType.MUTATION)
         )
         try:
             result = await self.api.schema.execute(
@@ -376,7 +407,11 @@ def _failed(error: IntelGraphError, status: int) -> Outcome:
 def _strawberry_refusal(exc: Exception, queries_only: bool) -> Outcome:
     name = type(exc).__name__
     if name == "InvalidOperationTypeError":
-        hint = "send mutations and subscriptions with POST" if queries_only else None
+        hint = (
+            "send mutations with POST, subscriptions over a WebSocket"
+            if queries_only
+            else "subscriptions run over a WebSocket at /graphql (graphql-transport-ws)"
+        )
         return _failed(
             InvalidInput(
                 "this operation type is not allowed here",

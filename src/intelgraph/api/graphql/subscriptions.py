@@ -21,10 +21,11 @@ from intelgraph.api.graphql.loaders import blocking
 from intelgraph.api.graphql.types import Entity
 from intelgraph.api.hub import Overflow
 from intelgraph.api.jobs import Job
-from intelgraph.errors import InvalidInput
+from intelgraph.errors import InvalidInput, NotFound
 from intelgraph.store.changes import Change
 
 RUN_POLL_SECONDS = 1.0
+JOB_TO_RUN_STATUS = {"queued": "running", "running": "running", "succeeded": "completed"}
 JOB_POLL_SECONDS = 0.5
 FINISHED = frozenset({"succeeded", "failed", "completed", "aborted", "interrupted"})
 
@@ -193,7 +194,8 @@ class Subscription:
                     event = None
                 await context.still_authorised()
                 if isinstance(event, Job):
-                    status = "running" if event.status in ("queued", "running") else event.status
+                    # The run's own vocabulary (running, completed, failed), not the job's.
+                    status = JOB_TO_RUN_STATUS.get(event.status, event.status)
                     current = _progress(
                         wanted, status, {**(event.detail or {}), **(event.result or {})}
                     )
@@ -215,6 +217,8 @@ class Subscription:
         if jobs is None:
             raise InvalidInput("exports run only in the server")
         job = jobs.get(context.access, str(id))
+        if job.kind != "export":
+            raise NotFound(f"no export job {str(id)!r}", hint="ids come from requestExport")
         if not jobs.is_local(job.id):  # run by another server worker: follow its state file
             yield export_job(job)
             while not job.finished:
