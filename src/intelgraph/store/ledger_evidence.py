@@ -205,7 +205,7 @@ class EvidenceFinder:
 
 def _full_id(connection: Any, visible: frozenset[int], given: str) -> str:
     """Expand a unique prefix of a visible statement id (an index range scan)."""
-    if len(given) >= 40 or len(given) < 8 or not visible:
+    if len(given) >= 40 or len(given) < 8 or not visible or not given.isascii():
         return given
     if any(c not in "0123456789abcdef" for c in given):
         return given

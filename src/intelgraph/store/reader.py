@@ -25,6 +25,23 @@ _STATEMENT_COLUMNS = (
 )
 
 
+def storable(value: str) -> bool:
+    """Whether ``value`` could be a stored id at all: ids never hold NUL (PostgreSQL
+    cannot even compare one) and are valid UTF-8 (no lone surrogates). Reads answer
+    other values as absent instead of failing in the driver."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def storable_ids(ids: Sequence[str]) -> list[str]:
+    return [i for i in ids if isinstance(i, str) and storable(i)]
+
+
 class EntityReader:
     def __init__(self, ontology: Ontology, labels: LabelRegistry) -> None:
         self.ontology = ontology
@@ -39,6 +56,7 @@ class EntityReader:
         with_statements: bool = False,
     ) -> dict[str, Entity]:
         """The visible entities among ``ids`` (others are simply absent)."""
+        ids = storable_ids(ids)
         if not ids or not visible:
             return {}
         rows = connection.execute(
@@ -88,6 +106,7 @@ class EntityReader:
         self, connection: Connection, visible: frozenset[int], record_ids: Sequence[str]
     ) -> dict[str, Record]:
         """The visible records among ``record_ids``, by id."""
+        record_ids = storable_ids(record_ids)
         if not record_ids or not visible:
             return {}
         rows = connection.execute(
@@ -114,6 +133,7 @@ class EntityReader:
         self, connection: Connection, visible: frozenset[int], entity_ids: Sequence[str]
     ) -> list[StoredStatement]:
         """The visible, not retracted statements about ``entity_ids``."""
+        entity_ids = storable_ids(entity_ids)
         if not entity_ids or not visible:
             return []
         rows = connection.execute(
@@ -132,6 +152,7 @@ class EntityReader:
         """The visible statements among ``statement_ids`` (found by the statement id index),
         retracted ones included: evidence must still prove what was once said (ask
         ``store.retractions`` whether it still stands)."""
+        statement_ids = storable_ids(statement_ids)
         if not statement_ids or not visible:
             return []
         rows = connection.execute(

@@ -47,7 +47,7 @@ from intelgraph.store.ingest_log import IngestLog
 from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.ledger_evidence import EvidenceFinder
 from intelgraph.store.ledger_log import LedgerLog
-from intelgraph.store.reader import EntityReader
+from intelgraph.store.reader import EntityReader, storable_ids
 from intelgraph.store.results import (
     Direction,
     NeighborPage,
@@ -345,7 +345,7 @@ class Store:
     def existing(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` exist under any labels. Bookkeeping for the audit of denied
         reads only: the answer must never reach a viewer."""
-        wanted = list(dict.fromkeys(ids))[:10_000]
+        wanted = storable_ids(list(dict.fromkeys(ids))[:10_000])
         if not wanted:
             return set()
         with self._read_all() as connection:
@@ -513,7 +513,7 @@ class Store:
             self._graph.refresh(connection, *self._sync_epoch(connection))
             known = self._read_nids
             nids: dict[str, int | None] = {i: known.get(i) for i in ids}
-            missing = [i for i, nid in nids.items() if nid is None]
+            missing = storable_ids([i for i, nid in nids.items() if nid is None])
             if missing:
                 rows = self._dialect.select_in(
                     raw_cursor(connection),

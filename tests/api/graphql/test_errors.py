@@ -370,10 +370,6 @@ def test_an_id_no_entity_can_have_is_answered_like_an_absent_one(
     kind: str,
 ) -> None:
     demo, platform, client = on_backend
-    if kind == "lone-surrogate":
-        request.applymarker(pytest.mark.xfail(reason=LONE_SURROGATE, strict=True))
-    elif platform.store.dialect_name == "postgresql":
-        request.applymarker(pytest.mark.xfail(reason=NUL_ON_POSTGRES, strict=True))
 
     def answer(entity_id: str) -> Any:
         body = json.dumps({"query": BY_ID[field], "variables": {"id": entity_id}})

@@ -143,14 +143,6 @@ def _multipart(fields: dict[str, str]) -> tuple[bytes, str]:
     return body.encode(), f"multipart/form-data; boundary={boundary}"
 
 
-MULTIPART_BUG = (
-    "BUG: multipart/form-data without a file part is not refused with 415: form fields "
-    "get 400, and `operations` with an empty `map` runs like a JSON POST. multipart is a "
-    "CORS-safelisted type a cross-site form can send; only real uploads should take it"
-)
-
-
-@pytest.mark.xfail(reason=MULTIPART_BUG, strict=True)
 @pytest.mark.parametrize(
     "fields",
     [{"query": ME}, {"operations": json.dumps({"query": ME}), "map": "{}"}],

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.datastructures import UploadFile
 from strawberry.http.ides import get_graphql_ide_html
 
 from intelgraph.api.graphql.errors import request_error
@@ -28,6 +29,17 @@ from intelgraph.policy.principal import AccessRequest
 router = APIRouter()
 
 
+class GraphQLResponse(JSONResponse):
+    """JSON as UTF-8; a string that cannot be UTF-8 (a lone surrogate echoed from the
+    request) is written escaped instead of failing the response."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
+
+
 def _service(request: Request) -> GraphQLService:
     service = request.app.state.graphql
     assert isinstance(service, GraphQLService)
@@ -35,7 +47,7 @@ def _service(request: Request) -> GraphQLService:
 
 
 def _refusal(error: IntelGraphError, status: int) -> JSONResponse:
-    return JSONResponse({"errors": [request_error(error)]}, status_code=status)
+    return GraphQLResponse({"errors": [request_error(error)]}, status_code=status)
 
 
 def _access(request: Request, platform: Platform) -> AccessRequest:
@@ -50,7 +62,7 @@ def _access(request: Request, platform: Platform) -> AccessRequest:
 
 
 def _response(outcome: Outcome) -> JSONResponse:
-    return JSONResponse(outcome.body, status_code=outcome.status, headers=outcome.headers)
+    return GraphQLResponse(outcome.body, status_code=outcome.status, headers=outcome.headers)
 
 
 async def _authenticated(request: Request, payload: Any = None) -> AccessRequest | Response:
@@ -140,7 +152,7 @@ async def graphql_post(request: Request) -> Response:
         for outcome in outcomes:
             headers.update(outcome.headers)
         status = 429 if any(o.status == 429 for o in outcomes) else 200
-        return JSONResponse([o.body for o in outcomes], status_code=status, headers=headers)
+        return GraphQLResponse([o.body for o in outcomes], status_code=status, headers=headers)
     if not isinstance(payload, dict):
         return _response(_not_an_object())
     outcome = await service.run(access, payload, request_id=request_id, transport=request)
@@ -201,6 +213,17 @@ async def _multipart(request: Request, service: GraphQLService) -> Response:
     except Exception:  # starlette raises its own parser errors for malformed bodies
         return _refusal(
             InvalidInput("the multipart body could not be read", code="invalid_request"), 400
+        )
+    if not any(isinstance(value, UploadFile) for value in form.values()):
+        # multipart/form-data is a type a cross-site form may send without a preflight:
+        # only a real upload may use it.
+        return _refusal(
+            InvalidInput(
+                "a multipart request must carry a file",
+                hint="send operations without files as JSON (Content-Type: application/json)",
+                code="invalid_request",
+            ),
+            415,
         )
     try:
         payload = _operations(form)
