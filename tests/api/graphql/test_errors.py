@@ -342,17 +342,6 @@ BY_ID = {
     "statements": "query($id: ID!) { statements(entityId: $id) { totalCount } }",
     "evidence": "query($id: ID!) { evidence(statementId: $id) { verified } }",
 }
-NUL_ON_POSTGRES = (
-    "BUG: on PostgreSQL an id holding NUL fails the read (`store_error` 'the read failed', "
-    "details.driver_error 'DataError', a hint blaming the database) where SQLite answers "
-    "absent; no stored id holds NUL, so answer absent (or refuse the input) before the query"
-)
-LONE_SURROGATE = (
-    "BUG: an id with a lone surrogate (JSON '\\ud800') crashes the resolver into "
-    "`internal` on both backends (the value cannot be encoded to UTF-8 for the driver); "
-    "refuse such strings when the JSON body is read (400 invalid_request) or treat the id as "
-    "absent"
-)
 
 
 @pytest.fixture(scope="module")
@@ -365,11 +354,10 @@ def on_backend(backend: DemoWorld) -> Iterator[tuple[DemoWorld, Platform, TestCl
 @pytest.mark.parametrize("field", list(BY_ID))
 def test_an_id_no_entity_can_have_is_answered_like_an_absent_one(
     on_backend: tuple[DemoWorld, Platform, TestClient],
-    request: pytest.FixtureRequest,
     field: str,
     kind: str,
 ) -> None:
-    demo, platform, client = on_backend
+    demo, _, client = on_backend
 
     def answer(entity_id: str) -> Any:
         body = json.dumps({"query": BY_ID[field], "variables": {"id": entity_id}})

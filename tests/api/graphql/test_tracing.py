@@ -41,18 +41,14 @@ def _write_secret(platform: Platform) -> str:
     labels = Labels.make(classification=1, compartments=["NOPE"])
     record = Record("src-x", b'{"a": 1}', "test://1", labels=labels)
     platform.store.write(
-        [
-            Statement(
-                "hidden-1", "Person", "name", "Hidden", "src-x", record.id, labels, utcnow()
-            )
-        ],
+        [Statement("hidden-1", "Person", "name", "Hidden", "src-x", record.id, labels, utcnow())],
         [record],
     )
     return "hidden-1"
 
 
 def test_spans_carry_principal_tenant_and_request_id(traced) -> None:  # type: ignore[no-untyped-def]
-    platform, tracing, client, token = traced
+    _, tracing, client, token = traced
     response = client.post(
         "/graphql",
         json={"query": "query Look { sources { name } me { name } }"},
@@ -76,7 +72,8 @@ def test_spans_carry_principal_tenant_and_request_id(traced) -> None:  # type: i
     for span in spans:
         assert not any(key.startswith("graphql.param") for key in (span.attributes or {}))
     http = [s for s in spans if s.name == "POST /graphql"]
-    assert http and (http[0].attributes or {})[ATTR_REQUEST_ID] == "req-trace-1"
+    assert http
+    assert (http[0].attributes or {})[ATTR_REQUEST_ID] == "req-trace-1"
 
 
 def test_failed_operation_span_names_the_error_code(traced) -> None:  # type: ignore[no-untyped-def]
