@@ -27,6 +27,7 @@ from intelgraph.api.graphql.cost import (
     introspection_only,
 )
 from intelgraph.api.graphql.errors import convert_all, error_body
+from intelgraph.api.graphql.loaders import INLINE
 from intelgraph.api.graphql.persisted import PersistedQueries
 from intelgraph.api.graphql.ratelimit import RateDecision, RateLimiter, RateLimitPolicy
 from intelgraph.api.graphql.schema import GraphQLApi, RoleLimits, build_api
@@ -239,13 +240,17 @@ class GraphQLService:
         """One operation from a GraphQL-over-HTTP payload (query, variables,
         operationName, extensions), counted and timed for ``/metrics``."""
         started = time.perf_counter()
-        outcome = await self._run(
-            request,
-            payload,
-            queries_only=queries_only,
-            request_id=request_id,
-            transport=transport,
-        )
+        inline = INLINE.set(self.platform.store.dialect_name == "sqlite")
+        try:
+            outcome = await self._run(
+                request,
+                payload,
+                queries_only=queries_only,
+                request_id=request_id,
+                transport=transport,
+            )
+        finally:
+            INLINE.reset(inline)
         GRAPHQL_SECONDS.observe(time.perf_counter() - started)
         errors = outcome.body.get("errors") or []
         code = (errors[0].get("extensions") or {}).get("code", "internal") if errors else "ok"
