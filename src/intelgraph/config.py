@@ -162,7 +162,11 @@ class Settings(BaseSettings):
     graphql_max_depth: int = Field(default=12, ge=2, le=64, description="Deepest nesting.")
     graphql_max_aliases: int = Field(default=30, ge=0, description="Most aliases per operation.")
     graphql_admin_cost_factor: int = Field(
-        default=4, ge=1, le=100, description="Admins may run operations this many times costlier."
+        default=2,
+        ge=1,
+        le=100,
+        description="Admins may run operations this many times costlier (keep the result "
+        "under IG_RATE_LIMIT_PRINCIPAL, or such operations can never be admitted).",
     )
     rate_limit_window_seconds: int = Field(
         default=60, ge=1, le=86_400, description="Window of the request budgets below."

@@ -22,12 +22,21 @@ class _CurrentStderr:
 
 
 def configure_logging(level: str = "info", *, json: bool = False) -> None:
+    """Tracebacks are logged without the values of local variables (rich's default
+    shows them): those can be tokens, passwords or the data a request read."""
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(),
     ]
+    if json:
+        processors += [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+    else:
+        processors.append(
+            structlog.dev.ConsoleRenderer(
+                exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False)
+            )
+        )
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(

@@ -1,9 +1,10 @@
 """No N+1: nested selections over many entities cost a fixed number of SQL statements, on
 both backends, because every nested read goes through a per-operation batch loader.
 
-Measured on the demo (scale 2) at the time of writing, per request over HTTP: 3 statements
-authenticate the caller, then 5 to 6 read data (entities, their statements, edge ends,
-sources, records), whatever the number of entities; SQLite adds a ``BEGIN`` per read.
+Measured on the demo (scale 2), per request over HTTP: 5 to 7 statements read data
+(entities, their statements, edge ends, sources, records) whatever the number of
+entities; authenticating adds up to 3 when the credential is not cached, and SQLite a
+``BEGIN`` per read (11 in all there, 6 on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from tests.api.graphql.conftest import (
     make_client,
 )
 
-DATA_BOUND = 8  # data statements per operation whatever N is: measured 5 to 7
-TOTAL_BOUND = 18  # everything the request sends: measured 16 on SQLite (BEGINs), 10 on PostgreSQL
+DATA_BOUND = 8  # data statements per operation, whatever N is (measured 5 to 7)
+TOTAL_BOUND = 18  # all statements: authentication and BEGINs included
 EDGE_TYPES = {
     "Ownership",
     "Payment",
