@@ -328,3 +328,37 @@ def test_hub_publish_from_threads() -> None:
             return sorted([await iterator.__anext__() for _ in range(20)])
 
     assert asyncio.run(scenario()) == list(range(20))
+
+
+def test_websocket_operations_are_charged_to_the_rate_limits(
+    platform: Platform, world: DemoWorld
+) -> None:
+    from intelgraph.api.graphql.ratelimit import RateLimiter, RateLimitPolicy
+
+    service = GraphQLService.from_platform(platform)
+    service.limiter = RateLimiter(
+        RateLimitPolicy("principal", 10, 3600), RateLimitPolicy("tenant", 1000, 3600)
+    )
+    outcomes = []
+    with (
+        TestClient(create_app(platform, graphql=service)) as client,
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        _connect(ws, world.tokens["analyst2"])
+        for n in range(8):  # each costs 2 (me, name)
+            ws.send_json(
+                {"id": str(n), "type": "subscribe", "payload": {"query": "{ me { name } }"}}
+            )
+            message = ws.receive_json()
+            if message["type"] == "next" and not message["payload"].get("errors"):
+                outcomes.append("ok")
+                assert ws.receive_json()["type"] == "complete"
+            else:
+                errors = (
+                    message["payload"]
+                    if message["type"] == "error"
+                    else message["payload"]["errors"]
+                )
+                outcomes.append(errors[0]["extensions"]["code"])
+    assert outcomes[:5] == ["ok"] * 5
+    assert outcomes[5:] == ["rate_limited"] * 3

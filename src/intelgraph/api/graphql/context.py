@@ -41,7 +41,10 @@ class GraphQLContext(BaseContext):
     nodes: NodeTypes
     services: GraphQLService
     request_id: str | None = None
-    cost: int | None = None  # the operation's cost, once analysed
+    cost: int | None = None  # the (last) operation's cost, once analysed
+    # The HTTP endpoint costed and charged this context's one operation already; a
+    # WebSocket context serves many operations and each is costed as it comes.
+    precosted: bool = False
     # Headers a resolver wants on the HTTP response (none over WebSockets).
     response_headers: dict[str, str] = field(default_factory=dict)
     # The ASGI request or websocket, when there is one (the CLI has none).

@@ -49,7 +49,7 @@ class CostGuard(SchemaExtension):
         if (
             document is not None
             and not context.pre_execution_errors
-            and caller.cost is None
+            and not caller.precosted
             and not exempt
         ):
             try:
@@ -60,11 +60,22 @@ class CostGuard(SchemaExtension):
                     operation_name=context.operation_name,
                 )
                 check(cost, self.limits_for(caller))
+                caller.cost = cost.cost
+                _charge(caller, cost.cost)
             except IntelGraphError as exc:
                 context.pre_execution_errors = [GraphQLError(exc.message, original_error=exc)]
-            else:
-                caller.cost = cost.cost
         yield
+
+
+def _charge(caller: GraphQLContext, cost: int) -> None:
+    """Operations over WebSockets are charged to the same budgets as HTTP ones."""
+    limiter = caller.services.limiter
+    if limiter is None:
+        return
+    principal = caller.access.principal
+    refused = limiter.charge(principal.id, principal.tenant, max(1, cost)).error()
+    if refused is not None:
+        raise refused
 
 
 class ErrorModel(SchemaExtension):

@@ -291,6 +291,7 @@ class GraphQLService:
             except IntelGraphError as exc:
                 return _failed(exc, 200)
             context.cost = cost.cost
+            context.precosted = True
             GRAPHQL_COST.observe(cost.cost)
             decision = self._charge(request, max(1, cost.cost))
             if decision is not None:
