@@ -580,16 +580,22 @@ def start_server(
         process = subprocess.Popen(
             [*command, "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
         )
-    deadline = time.monotonic() + 120
+    # Ready once every worker is: /readyz says "warming" (503) until a worker's graph
+    # projection is loaded, and each new connection may reach another worker, so wait
+    # for a run of ready answers well beyond the number of workers.
+    deadline = time.monotonic() + 600
     url = f"http://127.0.0.1:{port}/readyz"
+    ready_in_a_row = 0
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return process
+            ready = httpx.get(url, timeout=5).status_code == 200
         except httpx.HTTPError:
-            pass
+            ready = False
+        ready_in_a_row = ready_in_a_row + 1 if ready else 0
+        if ready_in_a_row >= 4 * workers + 4:
+            return process
         time.sleep(0.2)
     stop_server(process)
     tail = log_path.read_text(errors="replace")[-3000:]

@@ -30,7 +30,7 @@ def test_health_and_readiness(platform: Platform) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"store": "ok", "ledger": "ok"}
+    assert ready.json()["checks"] == {"store": "ok", "ledger": "ok", "graph": "ok"}
 
 
 def test_not_ready_when_the_schema_is_behind(platform: Platform) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -26,9 +27,12 @@ from intelgraph.api.security import auth_error_response
 from intelgraph.auth.errors import AuthError
 from intelgraph.errors import IntelGraphError, NotFound
 from intelgraph.obs.access_log import AccessLogMiddleware
+from intelgraph.obs.logging import get_logger
 from intelgraph.obs.metrics import exposition
 from intelgraph.obs.tracing import Tracing
 from intelgraph.platform import Platform
+
+_log = get_logger("intelgraph.api")
 
 _STATUS = {
     "not_found": 404,
@@ -44,6 +48,13 @@ _STATUS = {
     "export_refused": 403,
     "unavailable": 503,
 }
+
+
+def _warm(platform: Platform) -> None:
+    try:
+        platform.store.warm_graph()
+    except IntelGraphError as exc:  # the first graph read will try again
+        _log.warning("graph_warm_failed", code=exc.code)
 
 
 def create_app(
@@ -65,10 +76,25 @@ def create_app(
         )
     feed = ChangeFeed(platform.store, graphql.hub)
 
+    warm_thread: list[threading.Thread] = []
+
+    def warming() -> threading.Thread:
+        """The one background load of the graph projection (started once)."""
+        if not warm_thread:
+            thread = threading.Thread(
+                target=_warm, args=(platform,), name="graph-warm", daemon=True
+            )
+            thread.start()
+            warm_thread.append(thread)
+        return warm_thread[0]
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         push.start()
         await run_in_threadpool(feed.start)
+        # The graph projection loads in the background; /readyz says "warming" until
+        # it has, so a load balancer sends graph reads only to a warm worker.
+        warming()
         try:
             yield
         finally:
@@ -135,6 +161,9 @@ def create_app(
             checks["store"] = exc.code
         if checks["store"] == "ok":
             checks["ledger"] = await run_in_threadpool(platform.ledger.readiness)
+            if not platform.store.graph_warm:  # a small store is warm in moments
+                await run_in_threadpool(warming().join, 1.0)
+            checks["graph"] = "ok" if platform.store.graph_warm else "warming"
         if "nats_url" in platform.settings.model_fields_set:
             checks["nats"] = await nats_readiness(platform.settings.nats_url)
         ready = all(value == "ok" for value in checks.values())

@@ -526,6 +526,17 @@ class Store:
                     nids[entity_id] = known[entity_id] = int(nid)
             yield connection, self._labels.visible_ids(scope), nids
 
+    def warm_graph(self) -> None:
+        """Build the in-memory graph projection now (a server does it as it starts)
+        rather than in the first graph read (tens of seconds at millions of edges)."""
+        with self._graph_read(ViewerScope("-", 0), []):
+            pass
+
+    @property
+    def graph_warm(self) -> bool:
+        """The projection has been loaded at least once."""
+        return self._graph.version >= 0
+
     def _nid(self, nids: dict[str, int | None], entity_id: str) -> int:
         nid = nids.get(entity_id)
         if nid is None:

@@ -34,6 +34,12 @@ T = TypeVar("T")
 INLINE: ContextVar[bool] = ContextVar("intelgraph_graphql_inline", default=False)
 
 
+async def threaded(function: Callable[[], T]) -> T:
+    """Always in a worker thread: graph reads can wait for the projection to load
+    (seconds), which must not stop the event loop serving everyone else."""
+    return await to_thread.run_sync(function)
+
+
 async def blocking(function: Callable[[], T]) -> T:
     """Run a store call: inline for the embedded store, else in a worker thread."""
     if INLINE.get():
@@ -82,4 +88,4 @@ class Loaders:
         return [self._visible_sources.get(i) for i in ids]
 
 
-__all__ = ["INLINE", "Loaders", "blocking"]
+__all__ = ["INLINE", "Loaders", "blocking", "threaded"]

@@ -17,7 +17,7 @@ from intelgraph.api.graphql.graph import (
     search_connection,
     subgraph_of,
 )
-from intelgraph.api.graphql.loaders import blocking
+from intelgraph.api.graphql.loaders import blocking, threaded
 from intelgraph.api.graphql.paging import check_first, offset_cursor, offset_of, page_of
 from intelgraph.api.graphql.types import (
     Authority,
@@ -158,7 +158,7 @@ class Query:
     ) -> NeighborConnection:
         context = info.context
         check_first(first)
-        page = await blocking(
+        page = await threaded(
             lambda: context.platform.reads.neighbors(
                 context.access,
                 str(id),
@@ -185,7 +185,7 @@ class Query:
         if not 1 <= max_hops <= MAX_HOPS:
             raise InvalidInput(f"maxHops must be between 1 and {MAX_HOPS}, got {max_hops}")
         check_first(first, largest=100)
-        found = await blocking(
+        found = await threaded(
             lambda: context.platform.reads.paths(
                 context.access,
                 str(from_),
@@ -212,7 +212,7 @@ class Query:
         if not 0 <= hops <= 3:
             raise InvalidInput(f"hops must be between 0 and 3, got {hops}")
         check_first(limit, largest=500)
-        found = await blocking(
+        found = await threaded(
             lambda: context.platform.reads.subgraph(
                 context.access, wanted, hops=hops, edge_types=edge_types, limit=limit
             )
