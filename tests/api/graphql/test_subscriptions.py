@@ -362,3 +362,44 @@ def test_websocket_operations_are_charged_to_the_rate_limits(
                 outcomes.append(errors[0]["extensions"]["code"])
     assert outcomes[:5] == ["ok"] * 5
     assert outcomes[5:] == ["rate_limited"] * 3
+
+
+def test_enforce_mode_runs_only_registered_documents_over_websockets(
+    platform: Platform, world: DemoWorld
+) -> None:
+    from intelgraph.api.graphql.persisted import PersistedQueries, document_hash
+
+    registered = "subscription GraphChanged { graphChanged { kind entityIds } }"
+    service = GraphQLService.from_platform(platform)
+    service.persisted = PersistedQueries("enforce", {document_hash(registered): registered})
+    with (
+        TestClient(create_app(platform, graphql=service)) as client,
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        _connect(ws, world.tokens["analyst"])
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": "{ me { name } }"}})
+        refused = ws.receive_json()
+        _subscribe(ws, registered)
+        time.sleep(0.2)
+        # Written beside the API (the HTTP endpoint would refuse an unregistered mutation).
+        labels = Labels.make()
+        record = Record("src-enforce", b'{"notes": "enforced"}', "test://enforce", labels=labels)
+        platform.store.write(
+            [
+                Statement(
+                    COMPANY0,
+                    "Company",
+                    "notes",
+                    "enforced",
+                    "src-enforce",
+                    record.id,
+                    labels,
+                    utcnow(),
+                )
+            ],
+            [record],
+        )
+        event = _until(ws, COMPANY0)
+    errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "persisted_query_required"
+    assert COMPANY0 in event["entityIds"]

@@ -16,6 +16,7 @@ from strawberry.types.execution import ExecutionResult
 
 from intelgraph.api.graphql.cost import CostLimits, analyse, check, introspection_only
 from intelgraph.api.graphql.errors import convert_all
+from intelgraph.api.graphql.persisted import PersistedMode
 from intelgraph.errors import IntelGraphError
 
 if TYPE_CHECKING:
@@ -53,6 +54,10 @@ class CostGuard(SchemaExtension):
             and not exempt
         ):
             try:
+                # WebSocket operations skip the HTTP endpoint: in enforce mode they too
+                # must be registered documents.
+                if caller.services.persisted.mode == PersistedMode.ENFORCE:
+                    caller.services.persisted.resolve(context.query, None)
                 cost = analyse(
                     context.schema._schema,
                     document,
