@@ -67,11 +67,7 @@ class GuardedReads:
 
     def statements(self, request: AccessRequest, entity_id: str) -> list[StoredStatement]:
         """Visible statements about an entity, without those of withheld properties."""
-        found = self.store.entities(self.control.scope(request), [entity_id], with_statements=True)
-        if entity_id not in found:
-            self._audit_hidden(request, [entity_id])
-            return []
-        return list(self.control.redact(request, [found[entity_id]])[0].statements)
+        return self.statements_of(request, [entity_id]).get(entity_id, [])
 
     def statements_of(
         self, request: AccessRequest, ids: Sequence[str]

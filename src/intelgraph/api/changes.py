@@ -8,6 +8,7 @@ milliseconds and other processes' within one poll interval.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -58,18 +59,16 @@ class ChangeFeed:
             self._thread = None
 
     def _run(self) -> None:
-        pruned = 0.0
-        waited = 0.0
+        next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
         while not self._stop.is_set():
-            woken = self._wake.wait(self.interval)
+            self._wake.wait(self.interval)
             self._wake.clear()
             if self._stop.is_set():
                 return
-            waited += 0.0 if woken else self.interval
             try:
                 self._publish_new()
-                if waited - pruned >= PRUNE_EVERY_SECONDS:
-                    pruned = waited
+                if time.monotonic() >= next_prune:
+                    next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
                     self.store.changes.prune(utcnow() - KEEP)
             except IntelGraphError as exc:  # the store is briefly unavailable: try again
                 _log.warning("change_feed_read_failed", code=exc.code)

@@ -57,10 +57,6 @@ class EventHub:
             except RuntimeError:  # its loop has closed: it is leaving anyway
                 continue
 
-    def subscribers(self, topic: str) -> int:
-        with self._lock:
-            return len(self._topics.get(topic, ()))
-
     @asynccontextmanager
     async def subscribe(self, *topics: str) -> AsyncIterator[AsyncIterator[Any]]:
         """``async with hub.subscribe("a", "b") as events: async for event in events``."""

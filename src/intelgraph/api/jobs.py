@@ -483,7 +483,9 @@ class JobRegistry:
             if job.finished:
                 self._emitted.pop(job_id, None)
                 self._retire(job_id)
-        self._publish(job)
+        # Progress ticks are published but not written down: other workers need a
+        # job's state, not ten fsyncs a second of its counters.
+        self._publish(job, persist=not throttle)
 
     def _retire(self, job_id: str) -> None:
         """Remember a finished job; forget the oldest beyond ``keep`` (lock held)."""
@@ -501,7 +503,14 @@ class JobRegistry:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _publish(self, job: Job) -> None:
+    def _publish(self, job: Job, *, persist: bool = True) -> None:
+        if persist:
+            self._save(job)
+        self.hub.publish(job_topic(job.id), job)
+        if job.kind == "ingest" and job.run_id is not None:
+            self.hub.publish(ingest_topic(job.run_id), job)
+
+    def _save(self, job: Job) -> None:
         try:
             self.jobs_dir.mkdir(parents=True, exist_ok=True)
             write_atomically(
@@ -509,9 +518,6 @@ class JobRegistry:
             )
         except OSError as exc:  # the job goes on; only other workers lose sight of it
             log.warning("job_state_not_saved", job=job.id, error=exc.strerror)
-        self.hub.publish(job_topic(job.id), job)
-        if job.kind == "ingest" and job.run_id is not None:
-            self.hub.publish(ingest_topic(job.run_id), job)
 
 
 def _run_totals(summary: RunSummary) -> dict[str, Any]:

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from intelgraph.store.writer import WrittenIds
 
 MAX_IDS = 10_000  # more ids than this in one write are recorded as a bulk change
-KINDS = ("created", "updated", "merged", "retracted", "bulk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,4 +142,4 @@ def _change(row: Sequence[Any]) -> Change:
     )
 
 
-__all__ = ["KINDS", "MAX_IDS", "Change", "ChangeLog"]
+__all__ = ["MAX_IDS", "Change", "ChangeLog"]

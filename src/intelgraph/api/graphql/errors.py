@@ -80,19 +80,23 @@ def _code_of_graphql(message: str) -> str:
     return "graphql_validation_failed"
 
 
+def _cause(error: GraphQLError) -> BaseException | None:
+    """What raised ``error``, through graphql-core's wrappers (None: GraphQL's own)."""
+    original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    return None if isinstance(original, GraphQLError) else original
+
+
 def code_of(error: GraphQLError) -> str:
     """The code :func:`convert` gives ``error``, without converting (or logging) it."""
     code = (error.extensions or {}).get("code")
     if isinstance(code, str):
         return code
-    original = error.original_error
-    while isinstance(original, GraphQLError) and original.original_error is not None:
-        original = original.original_error
-    if isinstance(original, IntelGraphError):
-        return original.code
-    if original is None or isinstance(original, GraphQLError):
-        return _code_of_graphql(error.message)
-    return "internal"
+    cause = _cause(error)
+    if isinstance(cause, IntelGraphError):
+        return cause.code
+    return _code_of_graphql(error.message) if cause is None else "internal"
 
 
 def convert(error: GraphQLError, *, suggestions: bool) -> GraphQLError:
@@ -100,12 +104,10 @@ def convert(error: GraphQLError, *, suggestions: bool) -> GraphQLError:
     extensions = error.extensions or {}
     if "code" in extensions:
         return error
-    original = error.original_error
-    while isinstance(original, GraphQLError) and original.original_error is not None:
-        original = original.original_error
+    original = _cause(error)
     if isinstance(original, IntelGraphError):
         message, body = original.message, error_body(original)
-    elif original is None or isinstance(original, GraphQLError):
+    elif original is None:
         message = error.message if suggestions else _SUGGESTION.sub("", error.message)
         body = {"code": _code_of_graphql(message)}
     else:

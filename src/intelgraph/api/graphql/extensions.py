@@ -14,7 +14,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
-from intelgraph.api.graphql.cost import CostLimits, analyse, check, introspection_only
+from intelgraph.api.graphql.cost import CostLimits, check, introspection_only
 from intelgraph.api.graphql.errors import convert_all
 from intelgraph.api.graphql.persisted import PersistedMode
 from intelgraph.errors import IntelGraphError
@@ -58,29 +58,19 @@ class CostGuard(SchemaExtension):
                 # must be registered documents.
                 if caller.services.persisted.mode == PersistedMode.ENFORCE:
                     caller.services.persisted.resolve(context.query, None)
-                cost = analyse(
-                    context.schema._schema,
-                    document,
-                    variables=context.variables,
-                    operation_name=context.operation_name,
+                services = caller.services
+                cost = services.cost_of(
+                    context.query or "", document, context.variables, context.operation_name
                 )
                 check(cost, self.limits_for(caller))
                 caller.cost = cost.cost
-                _charge(caller, cost.cost)
+                decision = services.charge(caller.access, max(1, cost.cost))
+                refused = decision.error() if decision is not None else None
+                if refused is not None:
+                    raise refused
             except IntelGraphError as exc:
                 context.pre_execution_errors = [GraphQLError(exc.message, original_error=exc)]
         yield
-
-
-def _charge(caller: GraphQLContext, cost: int) -> None:
-    """Operations over WebSockets are charged to the same budgets as HTTP ones."""
-    limiter = caller.services.limiter
-    if limiter is None:
-        return
-    principal = caller.access.principal
-    refused = limiter.charge(principal.id, principal.tenant, max(1, cost)).error()
-    if refused is not None:
-        raise refused
 
 
 class ErrorModel(SchemaExtension):

@@ -225,10 +225,6 @@ class Subgraph:
         return [strawberry.ID(i) for i in self.model.missing]
 
 
-def subgraph_of(found: SubgraphModel) -> Subgraph:
-    return Subgraph(model=found)
-
-
 __all__ = [
     "GraphPath",
     "NeighborConnection",
@@ -240,5 +236,4 @@ __all__ = [
     "SubgraphEdge",
     "neighbor_connection",
     "search_connection",
-    "subgraph_of",
 ]

@@ -136,7 +136,7 @@ def _jobs(info: Info) -> JobRegistry:
     return jobs
 
 
-def _require_write(info: Info, what: str) -> AccessRequest:
+def _require_write(info: Info) -> AccessRequest:
     """Writes are ingest decisions on the caller's analyst source (token scope
     ``ingest`` for API tokens; the tenant rule for everyone)."""
     context = info.context
@@ -202,7 +202,7 @@ class Mutation:
     )
     async def assert_statement(self, info: Info, input: StatementInput) -> AssertResult:
         context = info.context
-        request = _require_write(info, "assertStatement")
+        request = _require_write(info)
         platform = context.platform
         content, name = await _evidence(input)
         claim = Claim(
@@ -237,7 +237,7 @@ class Mutation:
         self, info: Info, statement_id: strawberry.ID, reason: str
     ) -> Retraction:
         context = info.context
-        request = _require_write(info, "retractStatement")
+        request = _require_write(info)
         platform = context.platform
         principal = request.principal
 
@@ -279,7 +279,7 @@ class Mutation:
         reason: str,
     ) -> JudgementResult:
         context = info.context
-        request = _require_write(info, "judge")
+        request = _require_write(info)
         platform = context.platform
         if str(a) == str(b):
             raise InvalidInput("a judgement needs two different entities")

@@ -15,7 +15,6 @@ from intelgraph.api.graphql.graph import (
     Subgraph,
     neighbor_connection,
     search_connection,
-    subgraph_of,
 )
 from intelgraph.api.graphql.loaders import blocking, threaded
 from intelgraph.api.graphql.paging import check_first, offset_cursor, offset_of, page_of
@@ -217,7 +216,7 @@ class Query:
                 context.access, wanted, hops=hops, edge_types=edge_types, limit=limit
             )
         )
-        return subgraph_of(found)
+        return Subgraph(model=found)
 
     @strawberry.field(description="The statements about an entity that you may see.")
     async def statements(

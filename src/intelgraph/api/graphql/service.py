@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +89,7 @@ def limits_from(settings: Settings) -> RoleLimits:
         max_aliases=settings.graphql_max_aliases,
     )
     factor = settings.graphql_admin_cost_factor
-    admin = CostLimits(
-        max_cost=settings.graphql_max_cost * factor,
-        max_depth=settings.graphql_max_depth,
-        max_aliases=settings.graphql_max_aliases,
-        max_list_size=user.max_list_size,
-    )
+    admin = replace(user, max_cost=settings.graphql_max_cost * factor)
     return RoleLimits(user=user, service=user, admin=admin)
 
 
@@ -286,14 +281,14 @@ class GraphQLService:
         )
         if document is not None and not introspecting:
             try:
-                cost = self._cost(query, document, variables, operation_name)
+                cost = self.cost_of(query, document, variables, operation_name)
                 check(cost, self.api.limits.of(request.principal))
             except IntelGraphError as exc:
                 return _failed(exc, 200)
             context.cost = cost.cost
             context.precosted = True
             GRAPHQL_COST.observe(cost.cost)
-            decision = self._charge(request, max(1, cost.cost))
+            decision = self.charge(request, max(1, cost.cost))
             if decision is not None:
                 headers.update(decision.headers)
                 refused = decision.error()
@@ -322,7 +317,7 @@ class GraphQLService:
         headers.update(context.response_headers)
         return Outcome(body=_body(result, self.api.production), headers=headers)
 
-    def _cost(
+    def cost_of(
         self,
         query: str,
         document: DocumentNode,
@@ -374,7 +369,8 @@ class GraphQLService:
             raise InvalidInput("operationName must be a string", code="invalid_request")
         return query, variables, operation_name
 
-    def _charge(self, request: AccessRequest, cost: int) -> RateDecision | None:
+    def charge(self, request: AccessRequest, cost: int) -> RateDecision | None:
+        """Debit the caller's and its tenant's budgets (None when limits are off)."""
         if self.limiter is None:
             return None
         principal = request.principal
