@@ -134,12 +134,7 @@ class RetractionLog:
                 raise _already(_select(connection, "r.statement_id = :id", {"id": statement.id})[0])
             store.ledger.append_in(connection, [leaf])
             removed = reproject(store._writer, cursor, nid, labelset_id)
-            cursor.execute(
-                dialect.sql(
-                    "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                    "WHERE key = 'graph_version'"
-                )
-            )
+            store._writer.bump_graph_version(cursor)
             if removed:
                 cursor.execute(
                     "INSERT INTO meta (key, value) VALUES ('graph_epoch', '1') "

@@ -283,13 +283,17 @@ class BatchWriter:
             by_schema=by_schema,
         )
         if result.changed:
-            cursor.execute(
-                self.dialect.sql(
-                    "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                    "WHERE key = 'graph_version'"
-                )
-            )
+            self.bump_graph_version(cursor)
         return result
+
+    def bump_graph_version(self, cursor: Any) -> None:
+        """Tell every process's readers (label sets, graph projection) to refresh."""
+        cursor.execute(
+            self.dialect.sql(
+                "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                "WHERE key = 'graph_version'"
+            )
+        )
 
     def _statement_rows(
         self, connection: Connection, statements: Sequence[Statement], *, checked: bool = False
