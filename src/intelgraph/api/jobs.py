@@ -483,9 +483,13 @@ class JobRegistry:
             if job.finished:
                 self._emitted.pop(job_id, None)
                 self._retire(job_id)
-        # Progress ticks are published but not written down: other workers need a
-        # job's state, not ten fsyncs a second of its counters.
-        self._publish(job, persist=not throttle)
+            # Announced under the lock (publishing never blocks), so whoever sees the
+            # new state through get() has been sent its event too.
+            self._announce(job)
+        # Progress ticks are not written down: other workers need a job's state, not
+        # ten fsyncs a second of its counters.
+        if not throttle:
+            self._save(job)
 
     def _retire(self, job_id: str) -> None:
         """Remember a finished job; forget the oldest beyond ``keep`` (lock held)."""
@@ -503,9 +507,11 @@ class JobRegistry:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _publish(self, job: Job, *, persist: bool = True) -> None:
-        if persist:
-            self._save(job)
+    def _publish(self, job: Job) -> None:
+        self._save(job)
+        self._announce(job)
+
+    def _announce(self, job: Job) -> None:
         self.hub.publish(job_topic(job.id), job)
         if job.kind == "ingest" and job.run_id is not None:
             self.hub.publish(ingest_topic(job.run_id), job)
