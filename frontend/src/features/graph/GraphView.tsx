@@ -1,0 +1,4 @@
+/** Placeholder: replaced by the graph feature. */
+export function GraphView() {
+  return null;
+}

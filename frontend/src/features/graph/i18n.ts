@@ -1,0 +1,4 @@
+/** The graph feature's strings. Keys start with "graph."; German must have every English key. */
+export const en: Record<string, string> = {};
+
+export const de: Record<keyof typeof en, string> = {};

@@ -1,0 +1,4 @@
+/** Placeholder: replaced by the ingest feature. */
+export function IngestView() {
+  return null;
+}

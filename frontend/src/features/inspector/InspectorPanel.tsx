@@ -1,0 +1,4 @@
+/** Placeholder: replaced by the inspector feature. */
+export function InspectorPanel() {
+  return null;
+}

@@ -1,0 +1,4 @@
+/** The inspector feature's strings. Keys start with "inspector."; German must have every English key. */
+export const en: Record<string, string> = {};
+
+export const de: Record<keyof typeof en, string> = {};

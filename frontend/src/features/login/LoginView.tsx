@@ -1,0 +1,4 @@
+/** Placeholder: replaced by the login feature. */
+export function LoginView() {
+  return null;
+}

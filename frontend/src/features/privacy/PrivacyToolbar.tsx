@@ -1,0 +1,4 @@
+/** Placeholder: replaced by the privacy feature. */
+export function PrivacyToolbar() {
+  return null;
+}

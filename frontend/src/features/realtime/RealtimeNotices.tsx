@@ -1,0 +1,4 @@
+/** Placeholder: replaced by the realtime feature. */
+export function RealtimeNotices() {
+  return null;
+}

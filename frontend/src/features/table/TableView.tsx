@@ -1,0 +1,4 @@
+/** Placeholder: replaced by the table feature. */
+export function TableView() {
+  return null;
+}
