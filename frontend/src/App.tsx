@@ -119,13 +119,13 @@ export function App() {
             component="nav"
           >
             {VIEWS.map((view) => (
-              <Tab key={view} value={view} label={t(`nav.${view}`)} id={`tab-${view}`} aria-controls="main" />
+              <Tab key={view} value={view} label={t(`nav.${view}`)} id={`tab-${view}`} aria-controls="main" data-testid={`nav-${view}`} />
             ))}
           </Tabs>
           <Box sx={{ flexGrow: 1 }} />
           <PrivacyToolbar />
           <LanguageSelect />
-          <Button variant="outlined" onClick={() => void app.signOut()}>
+          <Button variant="outlined" onClick={() => void app.signOut()} data-testid="sign-out">
             {t("nav.signOut")}
           </Button>
         </Toolbar>

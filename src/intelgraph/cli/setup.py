@@ -153,7 +153,10 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         )
         return
     platform = Platform.open(settings, upgrade=False)
-    console.print(f"serving on [bold]http://{bind_host}:{bind_port}/[/] (Ctrl+C to stop)")
+    console.print(
+        f"serving on [bold]http://{bind_host}:{bind_port}/[/] (Ctrl+C to stop): open it in a "
+        "browser and sign in (the demo's user is [bold]admin[/])"
+    )
     try:
         uvicorn.run(
             create_app(platform), host=bind_host, port=bind_port, log_level=settings.log_level
