@@ -137,6 +137,16 @@ class Settings(BaseSettings):
     oidc_jwks_min_refresh_seconds: float = Field(
         default=30, ge=0, le=86_400, description="Fetch an issuer's JWKS at most this often."
     )
+    oidc_client_id: str | None = Field(
+        default=None,
+        description="Client id of the web UI at the external issuer; with oidc_issuer set, the "
+        "UI offers a login there (authorization code with PKCE, redirect URI <server>/).",
+    )
+    oidc_scopes: str = Field(
+        default="openid profile",
+        min_length=1,
+        description="Scopes the web UI asks the external issuer for, space-separated.",
+    )
     policy_dir: Path | None = Field(
         default=None, description="Folder of extra Cedar policies (*.cedar) for this deployment."
     )
@@ -154,7 +164,11 @@ class Settings(BaseSettings):
         default=5, ge=1, le=100, description="Most operations in one batched HTTP request."
     )
     graphql_max_body_kb: int = Field(
-        default=512, ge=4, le=65536, description="Largest GraphQL request body (JSON), KiB."
+        default=3072,
+        ge=4,
+        le=65536,
+        description="Largest GraphQL request body (JSON), KiB; the default fits an "
+        "investigation's state of up to 2 MiB (saveInvestigation).",
     )
     graphql_max_cost: int = Field(
         default=100_000, ge=100, description="Most cost units one operation may have (users)."

@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from intelgraph.access.control import PRIVATE_CLASSES
 from intelgraph.errors import NotFound
 from intelgraph.model import Entity, Source, StoredStatement
 from intelgraph.policy.principal import AccessRequest
 from intelgraph.policy.resources import entity_resource
+from intelgraph.store.facets import SearchFacets
+from intelgraph.store.property_filter import private_schemata, property_definitions
 from intelgraph.store.results import NeighborPage, Path, SearchPage, Subgraph
 from intelgraph.store.search import SearchFilter
 
@@ -96,13 +99,55 @@ class GuardedReads:
             schemata=schemata,
             first=first,
             after=after,
-            where=where,
+            where=self._revealing(request, schemata, where),
         )
         redacted = self.control.redact(request, [hit.entity for hit in page.hits])
         hits = [
             replace(hit, entity=entity) for hit, entity in zip(page.hits, redacted, strict=True)
         ]
         return replace(page, hits=hits)
+
+    def search_facets(
+        self,
+        request: AccessRequest,
+        query: str,
+        *,
+        schemata: Sequence[str] | None = None,
+        where: SearchFilter | None = None,
+    ) -> SearchFacets:
+        return self.store.search_facets(
+            self.control.scope(request),
+            query,
+            schemata=schemata,
+            where=self._revealing(request, schemata, where),
+        )
+
+    def _revealing(
+        self, request: AccessRequest, schemata: Sequence[str] | None, where: SearchFilter | None
+    ) -> SearchFilter | None:
+        """A filter on a pii/sensitive property matches those values only on entities
+        whose values the request may see (an authority it invokes reveals them), so a
+        filter is no oracle for withheld values."""
+        if where is None or not where.properties:
+            return where
+        ontology = self.store.ontology
+        matches = []
+        for match in where.properties:
+            property_definitions(ontology, schemata, match.name)  # unknown: a clear error
+            private = private_schemata(ontology, match.name, PRIVATE_CLASSES)
+            if private:
+                match = replace(match, private=private, within=self._revealed(request, match.name))
+            matches.append(match)
+        return replace(where, properties=matches)
+
+    def _revealed(self, request: AccessRequest, prop: str) -> frozenset[str]:
+        """Ids of the entities whose ``prop`` values policy shows to ``request``."""
+        authority = request.authority
+        if authority is None or not authority.entities:
+            return frozenset()
+        covered = self.store.entities(self.control.scope(request), sorted(authority.entities))
+        shown = self.control.check_properties(request, covered.values()).shown
+        return frozenset(entity_id for entity_id, names in shown.items() if prop in names)
 
     def neighbors(self, request: AccessRequest, entity_id: str, **options: object) -> NeighborPage:
         try:

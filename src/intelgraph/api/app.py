@@ -1,20 +1,20 @@
-"""The ASGI application: health endpoints, the error model, push ingest and the web root."""
+"""The ASGI application: health endpoints, the error model, push ingest and the web UI."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
+from importlib.resources.abc import Traversable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
 from intelgraph import __version__
-from intelgraph.api import auth_routes, export_routes, ingest_push, scim
+from intelgraph.api import auth_routes, export_routes, ingest_push, ledger_routes, scim
 from intelgraph.api.changes import ChangeFeed
 from intelgraph.api.graphql import http as graphql_http
 from intelgraph.api.graphql.service import GraphQLService
@@ -24,8 +24,9 @@ from intelgraph.api.ingest_push import PushIngest
 from intelgraph.api.jobs import JobRegistry
 from intelgraph.api.readiness import nats_readiness
 from intelgraph.api.security import auth_error_response
+from intelgraph.api.ui_routes import ui_router
 from intelgraph.auth.errors import AuthError
-from intelgraph.errors import IntelGraphError, NotFound
+from intelgraph.errors import IntelGraphError
 from intelgraph.obs.access_log import AccessLogMiddleware
 from intelgraph.obs.logging import get_logger
 from intelgraph.obs.metrics import exposition
@@ -64,9 +65,10 @@ def create_app(
     graphql: GraphQLService | None = None,
     tracing: Tracing | None = None,
     owns_platform: bool = False,
+    web_root: Traversable | None = None,
 ) -> FastAPI:
     """The app; ``push_ingest``, ``graphql`` and ``tracing`` replace the services built
-    from the settings (tests pass their own)."""
+    from the settings (tests pass their own), ``web_root`` the packaged web UI."""
     push = push_ingest if push_ingest is not None else PushIngest.from_platform(platform)
     traces = tracing if tracing is not None else Tracing.create(platform.settings.tracing_exporter)
     if graphql is None:
@@ -183,15 +185,8 @@ def create_app(
     app.include_router(ingest_push.router)
     app.include_router(auth_routes.router)
     app.include_router(scim.router)
-
-    @app.get("/", response_class=HTMLResponse)
-    def index() -> str:
-        return resources.files("intelgraph.web").joinpath("index.html").read_text("utf-8")
-
-    @app.get("/{path:path}", include_in_schema=False)
-    def not_found(path: str) -> JSONResponse:
-        error = NotFound(f"no such page: /{path}", hint="see /docs for the API")
-        return JSONResponse(error.to_dict(), status_code=404)
+    app.include_router(ledger_routes.router)
+    app.include_router(ui_router(platform.settings, web_root))  # last: it has the fallback
 
     return app
 

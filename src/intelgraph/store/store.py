@@ -42,11 +42,14 @@ from intelgraph.store.authorities import AuthorityLog
 from intelgraph.store.changes import ChangeLog
 from intelgraph.store.dialects import dialect_for
 from intelgraph.store.engine import dialect_of, make_engine, raw_cursor
+from intelgraph.store.facets import SearchFacets, search_facets
 from intelgraph.store.identity import IdentityLog
 from intelgraph.store.ingest_log import IngestLog
 from intelgraph.store.labelsets import LabelRegistry, in_clause, row_visible
 from intelgraph.store.ledger_evidence import EvidenceFinder
 from intelgraph.store.ledger_log import LedgerLog
+from intelgraph.store.projection import pick_schema
+from intelgraph.store.property_filter import resolve as resolve_properties
 from intelgraph.store.reader import EntityReader, storable_ids
 from intelgraph.store.results import (
     Direction,
@@ -61,6 +64,7 @@ from intelgraph.store.results import (
 )
 from intelgraph.store.retractions import RetractionLog, not_retracted
 from intelgraph.store.search import SearchFilter, search_ids
+from intelgraph.store.workspace import Workspace
 from intelgraph.store.writer import BatchWriter, WriteResult, WrittenIds, from_us, to_us
 
 if TYPE_CHECKING:
@@ -115,6 +119,7 @@ class Store:
         self.authorities = AuthorityLog(self)
         self.changes = ChangeLog(self)
         self.retractions = RetractionLog(self)
+        self.workspace = Workspace(self)
         if check_schema:
             self.check_schema()
 
@@ -446,12 +451,13 @@ class Store:
         after: str | None = None,
         where: SearchFilter | None = None,
     ) -> SearchPage:
-        """Ranked full-text search over what the viewer may see, narrowed by ``where``."""
+        """Ranked full-text search over what the viewer may see, narrowed by ``where``;
+        a query without words browses what ``where`` (or ``schemata``) keeps."""
         offset = _search_offset(after)
         expanded = self._expand_types(schemata)
+        where = self._resolve_filter(schemata, where)
         with self._read(scope) as (connection, visible):
-            if where is not None and where.narrows_labels:
-                visible = frozenset(i for i in visible if where.labels_match(self._labels.get(i)))
+            visible = self._narrowed(visible, where)
             ranked, total, capped = search_ids(
                 connection,
                 self.dialect_name,
@@ -469,6 +475,55 @@ class Store:
         return SearchPage(
             hits, total, encode_cursor("search", {"p": end}) if more else None, capped
         )
+
+    def search_facets(
+        self,
+        scope: ViewerScope,
+        query: str,
+        *,
+        schemata: Sequence[str] | None = None,
+        where: SearchFilter | None = None,
+    ) -> SearchFacets:
+        """How the visible matches of a search spread over types, sources, levels and
+        compartments (see :mod:`intelgraph.store.facets`)."""
+        expanded = self._expand_types(schemata)
+        where = self._resolve_filter(schemata, where)
+        with self._read(scope) as (connection, visible):
+            names = {
+                row[0]: row[1]
+                for row in connection.execute(
+                    text(f"SELECT id, name FROM sources WHERE {in_clause('labelset_id', visible)}")
+                )
+            }
+            ontology = self.ontology
+            return search_facets(
+                connection,
+                self.dialect_name,
+                self._narrowed(visible, where),
+                query,
+                schemata=expanded,
+                where_filter=where,
+                labels_of=self._labels.get,
+                pick_schema=lambda current, other: pick_schema(ontology, current, other),
+                type_label=lambda name: ontology.get(name).label,
+                source_names=names,
+                compartments_held=scope.compartments,
+            )
+
+    def _resolve_filter(
+        self, schemata: Sequence[str] | None, where: SearchFilter | None
+    ) -> SearchFilter | None:
+        """``where`` with its property matches checked against the catalog."""
+        if where is None or where.properties is None:
+            return where
+        return replace(
+            where, properties=resolve_properties(self.ontology, schemata, where.properties)
+        )
+
+    def _narrowed(self, visible: frozenset[int], where: SearchFilter | None) -> frozenset[int]:
+        if where is None or not where.narrows_labels:
+            return visible
+        return frozenset(i for i in visible if where.labels_match(self._labels.get(i)))
 
     def counts(self, scope: ViewerScope) -> StoreStats:
         with self._read(scope) as (connection, visible):

@@ -394,3 +394,33 @@ retractions = Table(
     Column("created_us", BigInteger, nullable=False),
 )
 Index("ix_retractions_entity", retractions.c.entity_id, retractions.c.created_us)
+
+# -- workspace (migration 0008): each user's own saved searches and investigations --------
+
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant", String(200), nullable=False),
+    Column("owner", String(300), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("filter", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+    UniqueConstraint("tenant", "owner", "name", name="uq_saved_searches_owner_name"),
+)
+
+investigations = Table(
+    "investigations",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant", String(200), nullable=False),
+    Column("owner", String(300), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("node_count", Integer, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+    Index("ix_investigations_owner", "tenant", "owner", "updated_us"),
+)

@@ -18,6 +18,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from intelgraph.api.graphql.loaders import Loaders, blocking
 from intelgraph.auth.errors import AuthError
+from intelgraph.policy.principal import Principal
 
 if TYPE_CHECKING:
     from intelgraph.api.graphql.entities import NodeTypes
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from intelgraph.policy.principal import AccessRequest
 
 RECHECK_SECONDS = 30.0  # how often a long-lived subscription re-checks its credential
+
+# Until a connection authenticates it acts as nobody: another tenant, no rights.
+NOBODY = Principal(id="anonymous", name="anonymous", tenant="-")
 
 
 @dataclass
@@ -99,6 +103,16 @@ class GraphQLContext(BaseContext):
         await blocking(lambda: identity.authenticate(credential))
         self.checked_at = time.monotonic()
 
+    def owner(self) -> Principal:
+        """The authenticated principal, for what belongs to one (its workspace); anonymous
+        callers are refused as unauthenticated."""
+        principal = self.access.principal
+        if not self.authenticated or principal is NOBODY or principal.id == NOBODY.id:
+            raise AuthError(
+                "token_missing", hint="log in first; send 'Authorization: Bearer <token>'"
+            )
+        return principal
+
     async def load_entity(self, entity_id: str | None) -> Entity | None:
         """The entity as this caller may see it (batched), or None when hidden/absent."""
         if not entity_id:
@@ -127,4 +141,4 @@ class GraphQLContext(BaseContext):
 Info = StrawberryInfo[GraphQLContext, None]
 
 
-__all__ = ["GraphQLContext", "Info"]
+__all__ = ["NOBODY", "GraphQLContext", "Info"]

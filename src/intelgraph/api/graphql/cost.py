@@ -19,6 +19,9 @@ Cost model:
   do not multiply again.
 * So a field costs ``1 + multiplier * cost(sub-selection)``; the operation costs the sum of
   its root fields.
+* A field named in ``once_fields`` (``Type.field``: a search's ``facets``) is computed once per
+  connection, not per item: it costs its weight plus ``1 + cost(sub-selection)``, and a
+  connection adds that to its own cost without multiplying it by the page size.
 * ``largest_list`` is the largest page (``first``/``last``/``limit``, schema defaults
   included) or ``ids`` list asked for anywhere, whether or not it multiplies anything.
 * ``depth`` is the nesting of field selections (a root field is depth 1); fragments and
@@ -75,6 +78,7 @@ from intelgraph.errors import ConfigError, IntelGraphError
 
 __all__ = [
     "MAX_NESTING",
+    "ONCE_FIELDS",
     "CostLimits",
     "QueryCost",
     "QueryTooComplex",
@@ -88,6 +92,10 @@ MAX_NESTING = 100
 far beyond any sane ``max_depth``, well within Python's recursion limit."""
 
 _Composite = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+
+ONCE_FIELDS: Mapping[str, int] = {"SearchConnection.facets": 100}
+"""Fields computed once per connection, with their weight: facets aggregate up to the
+search's count cap of matches in the store, so they cost about a hundred entity fields."""
 
 
 class QueryTooComplex(IntelGraphError):
@@ -213,6 +221,7 @@ class _Summary:
     largest_list: int = 0
     max_repeated: int = 0
     keys: Mapping[str, int] = field(default_factory=dict)
+    once: int = 0  # cost of once_fields here: paid once per enclosing connection
 
 
 @dataclass
@@ -227,10 +236,12 @@ class _Totals:
     largest_list: int = 0
     max_repeated: int = 0
     keys: dict[str, int] = field(default_factory=dict)
+    once: int = 0
 
     def merge_level(self, other: _Summary) -> None:
         """Add a fragment's measurements: same level, so keys merge and depth does not grow."""
         self.cost += other.cost
+        self.once += other.once
         self.fields += other.fields
         self.aliases += other.aliases
         self.directives += other.directives
@@ -250,6 +261,7 @@ class _Totals:
             self.largest_list,
             self.max_repeated,
             self.keys,
+            self.once,
         )
 
 
@@ -264,6 +276,7 @@ class _Analyser:
         list_arguments: Sequence[str],
         id_list_arguments: Sequence[str],
         default_list_size: int,
+        once_fields: Mapping[str, int],
     ) -> None:
         self.schema = schema
         self.fragments = fragments
@@ -271,6 +284,7 @@ class _Analyser:
         self.list_arguments = frozenset(list_arguments)
         self.id_list_arguments = frozenset(id_list_arguments)
         self.default_list_size = default_list_size
+        self.once_fields = once_fields
         self.memo: dict[tuple[int, str | None], _Summary] = {}
         self.cycle_edges = _cycle_edges(fragments)
 
@@ -330,15 +344,26 @@ class _Analyser:
         for size in (page, ids):
             if size is not None:
                 totals.largest_list = max(totals.largest_list, size)
+        weight = self.once_fields.get(f"{parent.name}.{node.name.value}") if parent else None
         if node.selection_set is None:
-            totals.cost += 1
+            if weight is None:
+                totals.cost += 1
+            else:
+                totals.once += weight + 1
             totals.depth = max(totals.depth, 1)
             return
         named = get_named_type(definition.type) if definition is not None else None
         child_scope = named if isinstance(named, _Composite) else None
         child = self.selection_set(node.selection_set, child_scope, nesting + 1, owner)
         multiplier = self._multiplier(definition, named, parent, page, ids)
-        totals.cost += 1 + multiplier * child.cost
+        per_item, per_field = child.cost, child.once
+        if definition is not None and _is_list(definition):  # every item computes them
+            per_item, per_field = per_item + per_field, 0
+        cost = 1 + multiplier * per_item + per_field
+        if weight is None:
+            totals.cost += cost
+        else:
+            totals.once += weight + cost
         totals.fields += child.fields
         totals.aliases += child.aliases
         totals.directives += child.directives
@@ -487,6 +512,13 @@ def _schema_default(argument: GraphQLArgument) -> Any:
     return argument.default_value
 
 
+def _is_list(definition: GraphQLField) -> bool:
+    field_type = definition.type
+    if is_non_null_type(field_type):
+        field_type = field_type.of_type
+    return is_list_type(field_type)
+
+
 def _is_connection(named: GraphQLNamedType | None) -> bool:
     if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
         return False
@@ -556,6 +588,7 @@ def analyse(
     list_arguments: Sequence[str] = ("first", "last", "limit"),
     id_list_arguments: Sequence[str] = ("ids",),
     default_list_size: int = 20,
+    once_fields: Mapping[str, int] = ONCE_FIELDS,
 ) -> QueryCost:
     """Measure the selected operation of ``document`` against ``schema`` without running it.
 
@@ -574,7 +607,13 @@ def analyse(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     analyser = _Analyser(
-        schema, fragments, effective, list_arguments, id_list_arguments, default_list_size
+        schema,
+        fragments,
+        effective,
+        list_arguments,
+        id_list_arguments,
+        default_list_size,
+        once_fields,
     )
     root_type = {
         OperationType.QUERY: schema.query_type,
@@ -585,7 +624,7 @@ def analyse(
     root_repeated = max(root.keys.values(), default=0)
     return QueryCost(
         depth=root.depth,
-        cost=root.cost,
+        cost=root.cost + root.once,
         aliases=root.aliases,
         fields=root.fields,
         max_repeated=max(root.max_repeated, root_repeated),

@@ -19,6 +19,7 @@ from intelgraph.auth.errors import AUTH_CODES
 from intelgraph.errors import IntelGraphError
 from intelgraph.obs.logging import get_logger
 from intelgraph.obs.tracing import current_request_id
+from intelgraph.store.workspace import WORKSPACE_CODES
 
 _log = get_logger("intelgraph.graphql")
 
@@ -54,6 +55,7 @@ CODES: Mapping[str, str] = {
     "unavailable": "the server is shutting down or a service it needs is down",
     "ingest_failed": "an uploaded file could not be loaded (the message says why)",
     "cancelled": "the job was cancelled before it ran (the server stopped); submit it again",
+    **WORKSPACE_CODES,
     "store_error": "the store failed; the change was rolled back",
     "internal": "an unexpected error; quote the request id when reporting it",
     **{code: f"authentication: {text}" for code, text in AUTH_CODES.items()},

@@ -7,6 +7,7 @@ client selects.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import strawberry
@@ -16,10 +17,22 @@ from intelgraph.api.graphql.loaders import blocking
 from intelgraph.api.graphql.paging import check_first, offset_cursor, offset_of
 from intelgraph.api.graphql.types import Direction, Edge, Entity, PageInfo
 from intelgraph.model import Classification
+from intelgraph.store.facets import FacetCount as FacetCountModel
+from intelgraph.store.facets import SearchFacets as SearchFacetsModel
 from intelgraph.store.results import NeighborPage, encode_cursor
 from intelgraph.store.results import Path as PathModel
 from intelgraph.store.results import Subgraph as SubgraphModel
-from intelgraph.store.search import SearchFilter
+from intelgraph.store.search import PropertyMatch, SearchFilter
+
+
+@strawberry.input(
+    description="A property condition: the entity has a visible value of the property equal "
+    "to the value, ignoring the case of A-Z (other letters must match as stored), or equal to "
+    "the value's canonical form for the property's type."
+)
+class PropertyFilterInput:
+    name: str = strawberry.field(description='A property name of the catalog, e.g. "country".')
+    value: str
 
 
 @strawberry.input(description="Structured conditions on a search; each one narrows it.")
@@ -42,9 +55,17 @@ class SearchFilterInput:
     seen_before: datetime | None = strawberry.field(
         default=None, description="Observed on or before this time."
     )
+    properties: list[PropertyFilterInput] | None = strawberry.field(
+        default=None,
+        description="Only entities that match every one of these property conditions (at "
+        "most 20). A pii/sensitive value matches only where you may see it.",
+    )
 
     def to_store(self) -> SearchFilter:
         return SearchFilter(
+            properties=None
+            if self.properties is None
+            else [PropertyMatch(p.name, p.value) for p in self.properties],
             sources=None if self.sources is None else [str(s) for s in self.sources],
             seen_after=self.seen_after,
             seen_before=self.seen_before,
@@ -62,12 +83,70 @@ class SearchEdge:
     node: Entity
 
 
+@strawberry.type(description="How many matches carry one value of a facet.")
+class FacetCount:
+    value: str = strawberry.field(
+        description="What to put into SearchFilterInput to filter by it: a type name, a "
+        "source id, a classification name or a compartment."
+    )
+    label: str = strawberry.field(description="The name to show, e.g. the source's name.")
+    count: int
+
+
+@strawberry.type(
+    description="How the visible matches of a search (up to the totalCount cap) spread over "
+    "types, sources, classifications and compartments; at most 50 values each, most "
+    "frequent first."
+)
+class SearchFacets:
+    types: list[FacetCount]
+    sources: list[FacetCount]
+    classifications: list[FacetCount]
+    compartments: list[FacetCount]
+
+    @classmethod
+    def of(cls, model: SearchFacetsModel) -> SearchFacets:
+        def counts(items: list[FacetCountModel]) -> list[FacetCount]:
+            return [FacetCount(value=i.value, label=i.label, count=i.count) for i in items]
+
+        return cls(
+            types=counts(model.types),
+            sources=counts(model.sources),
+            classifications=counts(model.classifications),
+            compartments=counts(model.compartments),
+        )
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a search was asked, for its facets (resolved only when selected)."""
+
+    query: str
+    types: list[str] | None
+    where: SearchFilter | None
+
+
 @strawberry.type(description="A page of search hits, best first.")
 class SearchConnection:
     edges: list[SearchEdge]
     page_info: PageInfo
     total_count: int = strawberry.field(description="Visible matches, counted up to a cap.")
     total_is_capped: bool = strawberry.field(description="There are more than totalCount.")
+    asked: strawberry.Private[_Asked]
+
+    @strawberry.field(
+        description="Counts of the visible matches by type, source, classification and "
+        "compartment (costs more than a page: ask only when you show them)."
+    )
+    async def facets(self, info: Info) -> SearchFacets:
+        context = info.context
+        asked = self.asked
+        found = await blocking(
+            lambda: context.platform.reads.search_facets(
+                context.access, asked.query, schemata=asked.types, where=asked.where
+            )
+        )
+        return SearchFacets.of(found)
 
 
 async def search_connection(
@@ -80,14 +159,19 @@ async def search_connection(
     context = info.context
     check_first(first)
     start = offset_of("search", after)
+    asked = _Asked(
+        query,
+        where.types if where is not None else None,
+        where.to_store() if where is not None else None,
+    )
     page = await blocking(
         lambda: context.platform.reads.search(
             context.access,
             query,
-            schemata=where.types if where is not None else None,
+            schemata=asked.types,
             first=first,
             after=after,
-            where=where.to_store() if where is not None else None,
+            where=asked.where,
         )
     )
     nodes = context.wrap([hit.entity for hit in page.hits])
@@ -104,6 +188,7 @@ async def search_connection(
         ),
         total_count=page.total,
         total_is_capped=page.total_is_capped,
+        asked=asked,
     )
 
 
@@ -226,11 +311,14 @@ class Subgraph:
 
 
 __all__ = [
+    "FacetCount",
     "GraphPath",
     "NeighborConnection",
     "NeighborEdge",
+    "PropertyFilterInput",
     "SearchConnection",
     "SearchEdge",
+    "SearchFacets",
     "SearchFilterInput",
     "Subgraph",
     "SubgraphEdge",

@@ -134,7 +134,10 @@ class Query:
     async def entities(self, info: Info, ids: list[strawberry.ID]) -> list[Entity | None]:
         return await info.context.load_entities(_ids(ids))
 
-    @strawberry.field(description="Ranked full-text search with structured filters.")
+    @strawberry.field(
+        description="Ranked full-text search with structured filters; a query without words "
+        "browses what the filter keeps."
+    )
     async def search(
         self,
         info: Info,

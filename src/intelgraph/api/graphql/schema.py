@@ -11,6 +11,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from intelgraph.api.graphql.cost import CostLimits
@@ -20,6 +21,7 @@ from intelgraph.api.graphql.mutations import Mutation
 from intelgraph.api.graphql.queries import Query
 from intelgraph.api.graphql.subscriptions import Subscription
 from intelgraph.api.graphql.tracing import ResolverTracing
+from intelgraph.api.graphql.workspace import WorkspaceMutation, WorkspaceQuery
 from intelgraph.ontology import Ontology
 
 if TYPE_CHECKING:
@@ -114,8 +116,8 @@ def build_api(
     if tracer is not None:  # only when spans are exported: it wraps every field
         extensions.append(partial(ResolverTracing, tracer=tracer))
     schema = _Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, WorkspaceQuery)),
+        mutation=merge_types("Mutation", (Mutation, WorkspaceMutation)),
         subscription=Subscription,
         types=nodes.types,
         extensions=extensions,

@@ -18,14 +18,11 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
 
-from intelgraph.api.graphql.context import GraphQLContext
+from intelgraph.api.graphql.context import NOBODY, GraphQLContext
 from intelgraph.api.graphql.service import GraphQLService
 from intelgraph.api.security import AUTHORITY_HEADER, PURPOSE_HEADER
 from intelgraph.errors import IntelGraphError
-from intelgraph.policy.principal import AccessRequest, Principal
-
-# Until a connection authenticates it acts as nobody: another tenant, no rights.
-NOBODY = Principal(id="anonymous", name="anonymous", tenant="-")
+from intelgraph.policy.principal import AccessRequest
 
 
 def anonymous_request() -> AccessRequest:
