@@ -21,6 +21,7 @@ export default defineConfig({
       "/graphql": { target: API, ws: true },
       "/exports": API,
       "/ui": API,
+      "/ledger": API,
       "/.well-known": API,
     },
   },

@@ -13,7 +13,11 @@ export const theme = createTheme({
   },
   typography: { fontSize: 14 },
   components: {
-    MuiButtonBase: { defaultProps: { disableRipple: true } },
+    // MUI resets the outline on its buttons; put a ring back for keyboard focus (WCAG 2.4.7).
+    MuiButtonBase: {
+      defaultProps: { disableRipple: true },
+      styleOverrides: { root: { "&.Mui-focusVisible": { outline: "3px solid #f59e0b", outlineOffset: 2 } } },
+    },
     MuiCssBaseline: {
       styleOverrides: {
         "*:focus-visible": { outline: "3px solid #f59e0b", outlineOffset: "2px" },

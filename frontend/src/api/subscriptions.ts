@@ -6,6 +6,16 @@ import { currentRequestContext, requestHeaders } from "./client";
 let client: Client | null = null;
 let clientKey = "";
 
+/** Disposing a socket that is still connecting rejects; the socket is going away anyway. */
+function disposeQuietly(old: Client | null): void {
+  if (!old) return;
+  try {
+    void Promise.resolve(old.dispose()).catch(() => undefined);
+  } catch {
+    // already closed
+  }
+}
+
 function socketUrl(): string {
   const { protocol, host } = window.location;
   return `${protocol === "https:" ? "wss:" : "ws:"}//${host}/graphql`;
@@ -16,7 +26,7 @@ function sharedClient(): Client {
   const context = currentRequestContext();
   const key = JSON.stringify(context);
   if (client && key === clientKey) return client;
-  void client?.dispose();
+  disposeQuietly(client);
   clientKey = key;
   client = createClient({
     url: socketUrl(),
@@ -60,7 +70,7 @@ export function subscribe<T>(
 
 /** Closes the socket (logout, purpose change). */
 export function closeSubscriptions(): void {
-  void client?.dispose();
+  disposeQuietly(client);
   client = null;
   clientKey = "";
 }
