@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from intelgraph.errors import InvalidInput, NotFound
@@ -255,3 +257,28 @@ def test_node_id_cache_eviction_keeps_ids_right(store: Store) -> None:
     for i in range(12):
         page = store.neighbors(EVERYTHING, f"n{i}", direction="out")
         assert [(n.edge_id, n.entity_id) for n in page.items] == [(f"e{i}", f"n{(i * 5 + 1) % 12}")]
+
+
+def test_projection_loads_the_nodes_of_edges_committed_during_a_refresh(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL each query of a refresh sees its own snapshot: a write that commits
+    between the node query and the edge query brings edges whose nodes were not read."""
+    store.write(person("a", "A"))
+    assert store.neighbors(EVERYTHING, "a").items == []  # the projection is loaded
+    graph = store._graph
+    load_entities = graph._load_entities
+    wrote: list[bool] = []
+
+    def write_in_between(connection: Any) -> None:
+        load_entities(connection)
+        if not wrote:
+            wrote.append(True)
+            store.write(person("b", "B") + link("e", "a", "b"))
+
+    monkeypatch.setattr(graph, "_load_entities", write_in_between)
+    store.write(person("c", "C"))  # a new version: the next read refreshes
+    store.neighbors(EVERYTHING, "a")
+    monkeypatch.undo()
+    assert wrote
+    assert [n.entity_id for n in store.neighbors(EVERYTHING, "a").items] == ["b"]

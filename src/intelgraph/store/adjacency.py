@@ -215,6 +215,14 @@ class AdjacencyIndex:
         added = range(first_index, self.e_nid.size)
         if not added:
             return
+        # Under READ COMMITTED each statement sees its own snapshot: a write committed
+        # between the node query and this one brings edges whose nodes were not loaded.
+        # Their nodes committed with them or before, so reading nodes again finds them.
+        top = max(
+            int(self.e_src.view[first_index:].max()), int(self.e_dst.view[first_index:].max())
+        )
+        if top > self._last_node:
+            self._load_nodes(connection)
         pending = self.e_nid.size - self._csr_edges
         if self._csr_out is None or pending > max(50_000, self._csr_edges // 10):
             self._rebuild()
