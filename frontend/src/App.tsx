@@ -1,12 +1,12 @@
 /** The shell: banner, navigation, the current view, the inspector and notices. */
 import { AppBar, Alert, Box, Button, MenuItem, Snackbar, Stack, Tab, Tabs, TextField, Toolbar, Typography } from "@mui/material";
+import { lazy, Suspense } from "react";
 import { useApp } from "./state/app";
 import { useI18n, LOCALES, type Locale } from "./i18n";
 import type { View } from "./state/types";
 import { LoginView } from "./features/login/LoginView";
 import { SearchView } from "./features/search/SearchView";
 import { TableView } from "./features/table/TableView";
-import { GraphView } from "./features/graph/GraphView";
 import { InspectorPanel } from "./features/inspector/InspectorPanel";
 import { PrivacyToolbar } from "./features/privacy/PrivacyToolbar";
 import { ClassificationBanner } from "./features/privacy/ClassificationBanner";
@@ -14,6 +14,14 @@ import { RealtimeNotices } from "./features/realtime/RealtimeNotices";
 import { IngestView } from "./features/ingest/IngestView";
 
 const VIEWS: View[] = ["search", "graph", "table", "ingest"];
+
+// The graph view carries Cytoscape (about a third of the JavaScript): it loads when first shown.
+const GraphView = lazy(() => import("./features/graph/GraphView").then((module) => ({ default: module.GraphView })));
+
+function Loading() {
+  const { t } = useI18n();
+  return <Typography role="status">{t("common.loading")}</Typography>;
+}
 
 function LanguageSelect() {
   const app = useApp();
@@ -78,7 +86,11 @@ function Notices() {
 function CurrentView({ view }: { view: View }) {
   switch (view) {
     case "graph":
-      return <GraphView />;
+      return (
+        <Suspense fallback={<Loading />}>
+          <GraphView />
+        </Suspense>
+      );
     case "table":
       return <TableView />;
     case "ingest":

@@ -118,14 +118,18 @@ export function AppProvider({ initialLocale, children }: { initialLocale: Locale
 
   // Every request reads the current credential, purpose and authority from here.
   const live = useRef({ session, purpose, authority });
+  const contextInstalled = useRef(false);
   live.current = { session, purpose, authority };
-  useEffect(() => {
+  // Installed during render, before any child mounts: children's effects run before this
+  // component's, and a request sent without the token would end the session on a reload.
+  if (!contextInstalled.current) {
+    contextInstalled.current = true;
     setRequestContext(() => ({
       token: live.current.session?.accessToken ?? null,
       purpose: live.current.purpose,
       authority: live.current.authority,
     }));
-  }, []);
+  }
 
   useEffect(() => {
     sessionStorage.setItem(PREFS, JSON.stringify({ purpose, authority, safeMode, locale }));

@@ -1,0 +1,1 @@
+"""Browser end-to-end tests of the web UI (Playwright, Debian chromium)."""
