@@ -1,8 +1,9 @@
 /** The shell: banner, navigation, the current view, the inspector and notices. */
-import { AppBar, Alert, Box, Button, MenuItem, Snackbar, Stack, Tab, Tabs, TextField, Toolbar, Typography } from "@mui/material";
+import { AppBar, Alert, Box, Button, Snackbar, Stack, Tab, Tabs, Toolbar, Typography } from "@mui/material";
 import { lazy, Suspense } from "react";
 import { useApp } from "./state/app";
-import { useI18n, LOCALES, type Locale } from "./i18n";
+import { useI18n } from "./i18n";
+import { LanguageSelect } from "./components/LanguageSelect";
 import type { View } from "./state/types";
 import { LoginView } from "./features/login/LoginView";
 import { SearchView } from "./features/search/SearchView";
@@ -21,27 +22,6 @@ const GraphView = lazy(() => import("./features/graph/GraphView").then((module) 
 function Loading() {
   const { t } = useI18n();
   return <Typography role="status">{t("common.loading")}</Typography>;
-}
-
-function LanguageSelect() {
-  const app = useApp();
-  const { t } = useI18n();
-  return (
-    <TextField
-      select
-      size="small"
-      label={t("nav.language")}
-      value={app.locale}
-      onChange={(event) => app.setLocale(event.target.value as Locale)}
-      sx={{ minWidth: 120, "& .MuiInputBase-root": { bgcolor: "background.paper" } }}
-    >
-      {LOCALES.map((locale) => (
-        <MenuItem key={locale} value={locale} lang={locale}>
-          {t(`locale.${locale}`)}
-        </MenuItem>
-      ))}
-    </TextField>
-  );
 }
 
 function SessionExpiredAlert() {

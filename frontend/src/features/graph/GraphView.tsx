@@ -9,7 +9,7 @@ import { Box, Button, CircularProgress, Paper, Stack, Typography } from "@mui/ma
 import { ApiError } from "../../api/client";
 import { useApp } from "../../state/app";
 import { useI18n } from "../../i18n";
-import { VISUALLY_HIDDEN } from "./a11y";
+import { visuallyHidden as VISUALLY_HIDDEN } from "../../components/visuallyHidden";
 import type { ApiDirection } from "./api";
 import { ExpandMenu, type MenuTarget, type NodeAction } from "./ExpandMenu";
 import { EdgeTypeFilter } from "./EdgeTypeFilter";

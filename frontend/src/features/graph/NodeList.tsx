@@ -8,7 +8,7 @@ import { Box, TextField, Typography } from "@mui/material";
 import { useI18n } from "../../i18n";
 import type { GraphModel, GraphNode } from "./model";
 import { MASK, PIN_MARK } from "./style";
-import { VISUALLY_HIDDEN } from "./a11y";
+import { visuallyHidden as VISUALLY_HIDDEN } from "../../components/visuallyHidden";
 
 /** A listbox of thousands of options is slow to render and to read; show this many matches. */
 export const LIST_LIMIT = 200;

@@ -24,7 +24,7 @@ import { useI18n } from "../../i18n";
 import { markingText } from "../privacy/classification";
 import { formatDuration, inputNames, isFinished, KNOWN_STATUSES, type RunRow } from "./runs";
 import { useIngestRuns } from "./useIngestRuns";
-import { visuallyHidden } from "../privacy/visuallyHidden";
+import { visuallyHidden } from "../../components/visuallyHidden";
 
 const REGION = "ingest";
 

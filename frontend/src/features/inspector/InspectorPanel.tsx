@@ -10,7 +10,7 @@ import { Alert, Box, Button, CircularProgress, IconButton, Stack, Typography } f
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import { useApp } from "../../state/app";
 import { useI18n } from "../../i18n";
-import { visuallyHidden } from "./a11y";
+import { visuallyHidden } from "../../components/visuallyHidden";
 import { EntityHeader } from "./EntityHeader";
 import { classificationMarks, propertyRows } from "./model";
 import { PropertiesSection } from "./PropertiesSection";

@@ -8,7 +8,7 @@ import CheckCircleIcon from "@mui/icons-material/CheckCircle";
 import RemoveCircleIcon from "@mui/icons-material/RemoveCircle";
 import { Alert, Box, Typography } from "@mui/material";
 import { useI18n } from "../../i18n";
-import { visuallyHidden } from "./a11y";
+import { visuallyHidden } from "../../components/visuallyHidden";
 import { reasonText, stepDetail } from "./format";
 import { HashText } from "./HashText";
 import type { Verification } from "./useVerification";

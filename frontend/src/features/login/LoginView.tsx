@@ -4,37 +4,17 @@
  * redirect back to us.
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { Alert, Box, Button, Divider, MenuItem, Paper, Stack, TextField, Typography } from "@mui/material";
+import { Alert, Box, Button, Divider, Paper, Stack, TextField, Typography } from "@mui/material";
 import { loginEmbedded } from "../../auth/session";
 import { beginLogin, issuerHost } from "../../auth/oidc";
 import { useApp } from "../../state/app";
-import { LOCALES, useI18n, type Locale } from "../../i18n";
+import { useI18n } from "../../i18n";
+import { LanguageSelect } from "../../components/LanguageSelect";
 import { FALLBACK_CONFIG, loadUiConfig, type UiConfig } from "./config";
 import { takeCallback } from "./callback";
 import { loginProblem, type LoginProblem } from "./errors";
 
 type Busy = "idle" | "password" | "redirecting" | "completing";
-
-function LocaleSelect() {
-  const app = useApp();
-  const { t } = useI18n();
-  return (
-    <TextField
-      select
-      size="small"
-      label={t("nav.language")}
-      value={app.locale}
-      onChange={(event) => app.setLocale(event.target.value as Locale)}
-      sx={{ minWidth: 140 }}
-    >
-      {LOCALES.map((locale) => (
-        <MenuItem key={locale} value={locale} lang={locale}>
-          {t(`locale.${locale}`)}
-        </MenuItem>
-      ))}
-    </TextField>
-  );
-}
 
 export function LoginView() {
   const app = useApp();
@@ -117,7 +97,7 @@ export function LoginView() {
               {t("login.tagline")}
             </Typography>
           </Box>
-          <LocaleSelect />
+          <LanguageSelect />
         </Stack>
         <Paper variant="outlined" sx={{ p: 3 }}>
           <Typography variant="h5" component="h2" id="login-title" sx={{ mb: 2 }}>

@@ -9,7 +9,7 @@ import { useI18n } from "../../i18n";
 import { classificationColours } from "../../theme";
 import { ConnectionIndicator } from "../realtime/ConnectionIndicator";
 import { bannerMark, markingText } from "./classification";
-import { visuallyHidden } from "./visuallyHidden";
+import { visuallyHidden } from "../../components/visuallyHidden";
 
 
 export function ClassificationBanner({ position = "top" }: { position?: "top" | "bottom" }) {

@@ -14,7 +14,7 @@ import { useI18n } from "../../i18n";
 import { authorityLabel, coversPurpose, useHeldAuthorities } from "./authorities";
 import { markingText } from "./classification";
 import { RequestAuthorityDialog } from "./RequestAuthorityDialog";
-import { visuallyHidden } from "./visuallyHidden";
+import { visuallyHidden } from "../../components/visuallyHidden";
 
 const NONE = "";
 

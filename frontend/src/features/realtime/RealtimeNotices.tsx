@@ -12,7 +12,7 @@ import { ChangeTally, createCoalescer } from "./coalesce";
 import { backoffMs, openGraphFeed } from "./feed";
 import { noticeText } from "./message";
 import { setConnectionStatus } from "./status";
-import { visuallyHidden } from "../privacy/visuallyHidden";
+import { visuallyHidden } from "../../components/visuallyHidden";
 
 /** The most entities one "Show" adds to the canvas. */
 const SHOW_LIMIT = 200;

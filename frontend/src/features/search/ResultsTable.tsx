@@ -4,6 +4,7 @@
  * for the mouse (and screen-reader browse mode) and are skipped by Tab to keep the tab
  * order one stop per row.
  */
+import { visuallyHidden } from "../../components/visuallyHidden";
 import { useRef, type KeyboardEvent } from "react";
 import { Box, Button, Checkbox, Chip, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from "@mui/material";
 import { useI18n } from "../../i18n";
@@ -157,15 +158,3 @@ function NoneText() {
   );
 }
 
-export const visuallyHidden = {
-  position: "absolute",
-  // Pixel strings: in sx a bare 1 would mean 100%.
-  width: "1px",
-  height: "1px",
-  p: 0,
-  m: "-1px",
-  overflow: "hidden",
-  clip: "rect(0 0 0 0)",
-  whiteSpace: "nowrap",
-  border: 0,
-} as const;
