@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _prerequisites() -> None:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is absent"
@@ -60,10 +60,11 @@ def _prerequisites() -> None:
         pytest.skip(f"{AXE.parent} is missing: run `cd frontend && npm ci`")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The demo with its extra users, served with persisted queries enforced; the server
-    is stopped at the end of the session, also when a test or the set-up fails."""
+    is stopped after the last browser test (package scope: Playwright's event loop must be gone
+    before other tests call asyncio.run), also when a test or the set-up fails."""
     data_dir = tmp_path_factory.mktemp("e2e") / "data"
     env = world_env(data_dir)
     prepare(data_dir, env)
@@ -82,7 +83,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             yield World(base_url, data_dir, env, registered)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         opened = launch(playwright)
@@ -128,7 +129,7 @@ def open_ui(browser: Browser, world: World) -> Iterator[OpenUi]:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def perf_figures(pytestconfig: pytest.Config) -> Iterator[dict[str, Any]]:
     """Figures the performance tests measure, written to test-artifacts/e2e/perf.json and
     printed in the session's summary (past output capture)."""
