@@ -189,18 +189,24 @@ export function AppProvider({ initialLocale, children }: { initialLocale: Locale
   }, [session, endSession]);
 
   const reloadViewer = useCallback(async () => {
-    const [me, info] = await Promise.all([
-      call<{ me: Viewer }>("Me"),
-      call<{ ontology: Ontology }>("Ontology"),
-    ]);
+    const me = await call<{ me: Viewer }>("Me");
     setViewer(me.me);
-    setOntology((current) => (current?.ontology.version === info.ontology.version ? current : indexOntology(info.ontology)));
   }, []);
 
+  // The viewer's rights depend on the purpose and authority; the ontology does not, and a
+  // token refresh changes neither: read it once per sign-in.
+  const signedIn = session !== null;
   useEffect(() => {
-    if (!session) return;
+    if (!signedIn) return;
     reloadViewer().catch(() => undefined); // a session error already signs out
-  }, [session, purpose, authority, reloadViewer]);
+  }, [signedIn, purpose, authority, reloadViewer]);
+
+  useEffect(() => {
+    if (!signedIn) return;
+    call<{ ontology: Ontology }>("Ontology")
+      .then((info) => setOntology(indexOntology(info.ontology)))
+      .catch(() => undefined);
+  }, [signedIn]);
 
   const actions: AppActions = useMemo(
     () => ({
